@@ -63,7 +63,11 @@ export class QuerySyntaxError extends SkydiveError {
 export class QueryExecutionError extends SkydiveError {
   readonly position: number | undefined;
   constructor(message: string, position?: number, code = 'SKY_ERR_QUERY_EXECUTION') {
-    super('query_execution', code, position === undefined ? message : `${message} (at position ${position})`);
+    super(
+      'query_execution',
+      code,
+      position === undefined ? message : `${message} (at position ${position})`,
+    );
     this.position = position;
   }
 }
