@@ -17,6 +17,7 @@ import type {
   EdgeJSON,
   GraphJSON,
   JsonPatchOp,
+  LoginReply,
   NodeJSON,
   ResourceMap,
   ResourceName,
@@ -39,12 +40,6 @@ export type QueryFormat = 'json' | 'dot' | 'pcap';
 
 /** Anything that prints as a Gremlin query: a string or a builder from ./gremlin.js. */
 export type GremlinInput = string | { toString(): string };
-
-/** What `POST /login` answers. */
-export interface LoginResult {
-  Token: string;
-  Permissions?: { Object: string; Action: string; Allowed: boolean }[];
-}
 
 const ACCEPT: Record<QueryFormat, string> = {
   json: 'application/json',
@@ -164,14 +159,14 @@ export class SkydiveClient {
    * @example
    * const { Token } = await client.login('admin', 'secret')
    */
-  async login(username = this.auth.username, password = this.auth.password): Promise<LoginResult> {
+  async login(username = this.auth.username, password = this.auth.password): Promise<LoginReply> {
     const form = new URLSearchParams({ username: username ?? '', password: password ?? '' });
     const res = await this.request('POST', '/login', {
       rawBody: form.toString(),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       operation: 'login',
     });
-    const result = parseJson(res.body, 'login') as Partial<LoginResult> | null;
+    const result = parseJson(res.body, 'login') as Partial<LoginReply> | null;
     let token = result?.Token;
     if (typeof token !== 'string') {
       const cookie = res.setCookies.find((c) => c.startsWith('authtoken='));
@@ -179,7 +174,7 @@ export class SkydiveClient {
     }
     if (!token) throw new ClientError('SKY_ERR_CLIENT_PROTOCOL', 'login answered no token');
     this.auth.token = token;
-    return { ...result, Token: token };
+    return { Permissions: [], ...result, Token: token };
   }
 
   /** `GET /api`: host id, version and service type of the server. */

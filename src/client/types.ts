@@ -1,44 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-// Wire shapes the client reads and writes (skydive-compat §1.1, §2.3, §3.3): graph and envelope
-// types come from src/protocol; REST bodies protocol does not describe yet are declared here.
+// Wire shapes the client reads and writes (skydive-compat §1.1, §2.3, §3.3), all from src/protocol,
+// plus the map from each generic CRUD resource name to its JSON shape.
 
-import type { EdgeJSON, NodeJSON } from '../protocol/messages.js';
+import type { EdgeJSON, EdgeRule, NodeJSON, NodeRule } from '../protocol/index.js';
 
-export type { EdgeJSON, GraphJSON, NodeJSON } from '../protocol/messages.js';
-export type { StructMessage } from '../protocol/ws-message.js';
-
-/** `GET /api` (§3.2). */
-export interface ApiInfo {
-  Host: string;
-  Version: string;
-  Service: string;
-}
-
-/** Node rule (§3.3). */
-export interface NodeRule {
-  UUID?: string;
-  Name?: string;
-  Description?: string;
-  Metadata: Record<string, unknown>;
-  Action: string;
-  Query?: string;
-}
-
-/** Edge rule (§3.3). */
-export interface EdgeRule {
-  UUID?: string;
-  Name?: string;
-  Description?: string;
-  Src: string;
-  Dst: string;
-  Metadata: Record<string, unknown>;
-}
-
-/** An RFC 6902 JSON Patch operation, as `PATCH /api/<r>/<id>` takes them. */
-export type JsonPatchOp =
-  | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
-  | { op: 'remove'; path: string }
-  | { op: 'move' | 'copy'; from: string; path: string };
+export type {
+  APIInfo as ApiInfo,
+  EdgeJSON,
+  EdgeRule,
+  GraphJSON,
+  JsonPatchOperation as JsonPatchOp,
+  LoginReply,
+  NodeJSON,
+  NodeRule,
+  StructMessage,
+} from '../protocol/index.js';
 
 /** Resources served by the generic CRUD API and their JSON shapes. */
 export interface ResourceMap {
