@@ -391,4 +391,16 @@ describe('skydive (no server)', () => {
     assert.equal(await run(['client', 'status'], io), 1);
     assert.match(io.err(), /^Error: cannot reach http:\/\/127\.0\.0\.1:9\/api\/status: .+\n$/);
   });
+
+  test('analyzer: configuration errors are one line, exit code 1', async () => {
+    const missing = testIO();
+    assert.equal(await run(['analyzer', '-c', '/nonexistent/skydive.yml'], missing), 1);
+    assert.match(
+      missing.err(),
+      /^Error: cannot read configuration file \/nonexistent\/skydive\.yml: /,
+    );
+    const backend = testIO();
+    assert.equal(await run(['analyzer', '-b', 'etcd'], backend), 1);
+    assert.equal(backend.err(), "Error: config backend 'etcd' is not supported (only 'file')\n");
+  });
 });

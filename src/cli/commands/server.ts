@@ -2,7 +2,9 @@
 // `analyzer` and `allinone`: load the configuration (files, SKYDIVE_* environment, flags), start
 // the analyzer and run until SIGINT/SIGTERM (or the run's abort signal), then close it.
 
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { loadConfig, type SkydiveConfig } from '../../config/index.js';
 import type { CliIO } from '../io.js';
 import { stopSignal } from '../io.js';
 import { UsageError } from '../errors.js';
@@ -19,24 +21,16 @@ interface ServerFlags {
   hostId?: string;
 }
 
-/** The configuration module's entry, loaded when a server command runs. */
-interface ConfigModule {
-  loadConfig(opts: {
-    files: string[];
-    env: Record<string, string | undefined>;
-    overrides?: Record<string, unknown>;
-  }): unknown;
-}
-
 /** The analyzer's entry point, loaded when a server command runs. */
 interface AnalyzerModule {
-  startAnalyzer(config: unknown): Promise<{ address: string; close(): Promise<void> }>;
+  startAnalyzer(config: SkydiveConfig): Promise<{ address: string; close(): Promise<void> }>;
 }
 
-// Loaded lazily: client commands never pay for the server side, and `skydive client` works in a
-// checkout where only the client is built.
-const configEntry = '../../config/index.js';
+// Loaded lazily: client commands never pay for the server side.
 const analyzerEntry = '../../analyzer/main.js';
+
+/** Skydive reads this file when no -c is given and it exists. */
+export const DEFAULT_CONFIG_FILE = '/etc/skydive/skydive.yml';
 
 /** Starts an analyzer from the command line and waits for the stop signal. */
 export async function runAnalyzer(io: CliIO, root: RootGlobals, flags: ServerFlags): Promise<void> {
@@ -45,12 +39,19 @@ export async function runAnalyzer(io: CliIO, root: RootGlobals, flags: ServerFla
   }
   const env = { ...io.env };
   if (root.verbose) env.SKYDIVE_LOGGING_LEVEL = 'debug';
-  const overrides: Record<string, unknown> = {};
-  if (flags.listen !== undefined) overrides.analyzer = { listen: flags.listen };
-  if (flags.hostId !== undefined) overrides.host_id = flags.hostId;
-
-  const { loadConfig } = (await import(configEntry)) as ConfigModule;
-  const config = await loadConfig({ files: root.conf, env, overrides });
+  const overrides: Record<string, unknown> = {
+    'analyzer.listen': flags.listen,
+    host_id: flags.hostId,
+  };
+  const files =
+    root.conf.length > 0 ? root.conf : existsSync(DEFAULT_CONFIG_FILE) ? [DEFAULT_CONFIG_FILE] : [];
+  const config = loadConfig({
+    files,
+    env,
+    overrides,
+    hostname: io.hostname,
+    onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
+  });
   const { startAnalyzer } = (await import(analyzerEntry)) as AnalyzerModule;
 
   const stop = stopSignal(io);
