@@ -203,6 +203,25 @@ describe('WsClient handshake failures and protobuf', () => {
     }
   });
 
+  test('a silent server is dropped after heartbeatTimeoutMs', async () => {
+    const srv = await rawServer(['X-Host-ID: quiet', 'X-Service-Type: analyzer'], () => {});
+    try {
+      const ws = new WsClient({ analyzer: srv.address, heartbeatTimeoutMs: 20 });
+      const errors: Error[] = [];
+      ws.on('error', (e) => errors.push(e));
+      // not events.once: it rejects on the 'error' event this test expects
+      const closed = new Promise<void>((resolve) => ws.once('close', () => resolve()));
+      await ws.connect();
+      await closed;
+      assert.equal(ws.connected, false);
+      assert.ok(
+        errors.some((e) => e instanceof ClientError && e.code === 'SKY_ERR_CLIENT_TIMEOUT'),
+      );
+    } finally {
+      await srv.close();
+    }
+  });
+
   test('reconnect gives up after maxAttempts', async () => {
     let connections = 0;
     const server: { stop?: () => Promise<void> } = {};

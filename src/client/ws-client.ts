@@ -51,6 +51,12 @@ export interface WsClientOptions extends AuthOptions {
   requestTimeoutMs?: number | undefined;
   /** Reconnect after a lost connection (default no). `true` uses the default backoff. */
   reconnect?: boolean | ReconnectOptions | undefined;
+  /**
+   * Drop the connection when the server sends nothing (not even its pings, every 2 s by default)
+   * for this long; Skydive servers time out peers after ping_delay + pong_timeout (7 s). Off by
+   * default.
+   */
+  heartbeatTimeoutMs?: number | undefined;
 }
 
 /** What the server said about itself in the upgrade response. */
@@ -208,7 +214,23 @@ export class WsClient extends EventEmitter<WsClientEvents> {
 
   private attach(socket: WebSocket): void {
     this.socket = socket;
+    const limit = this.opts.heartbeatTimeoutMs;
+    let heartbeat: NodeJS.Timeout | undefined;
+    const alive = () => {
+      if (limit === undefined) return;
+      clearTimeout(heartbeat);
+      heartbeat = setTimeout(() => {
+        this.report(
+          new ClientError('SKY_ERR_CLIENT_TIMEOUT', `no news from ${this.url} in ${limit} ms`),
+        );
+        socket.terminate();
+      }, limit);
+    };
+    alive();
+    socket.on('ping', alive);
+    socket.on('pong', alive);
     socket.on('message', (data, isBinary) => {
+      alive();
       const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       let msg: StructMessage;
       try {
@@ -228,6 +250,7 @@ export class WsClient extends EventEmitter<WsClientEvents> {
     });
     socket.on('error', (err) => this.report(err));
     socket.on('close', (code, reason) => {
+      clearTimeout(heartbeat);
       this.socket = undefined;
       for (const [uuid, p] of this.pending) {
         clearTimeout(p.timer);
