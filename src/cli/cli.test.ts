@@ -7,30 +7,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { startFakeAnalyzer, type FakeAnalyzer } from '../../test/fakes/fake-analyzer.js';
-import type { CliIO } from './io.js';
+import { testIO } from '../../test/fakes/cli-io.js';
 import { run } from './run.js';
-
-interface Captured extends CliIO {
-  out(): string;
-  err(): string;
-}
-
-function testIO(opts: { stdin?: string; env?: Record<string, string> } = {}): Captured {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { write: (s: string | Uint8Array) => (out += String(s)) },
-    stderr: { write: (s: string | Uint8Array) => (err += String(s)) },
-    stdin: Readable.from([opts.stdin ?? '']),
-    env: opts.env ?? {},
-    homedir: mkdtempSync(path.join(os.tmpdir(), 'skydive-cli-')),
-    hostname: 'testhost',
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('skydive client', () => {
   let fake: FakeAnalyzer;
