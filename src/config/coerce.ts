@@ -94,8 +94,11 @@ class Checker {
   check(schema: TSchema, v: unknown, path: string): unknown {
     if (v === null || v === undefined) return undefined;
     switch (schema[Kind]) {
-      case 'Object':
-        return this.object(schema, v, path);
+      case 'Object': {
+        const o = this.object(schema, v, path);
+        // An optional section whose keys are all unset (e.g. only commented out) is left out.
+        return isOptional(schema) && Object.keys(o).length === 0 ? undefined : o;
+      }
       case 'Record':
         return this.record(schema, v, path);
       case 'Array':

@@ -65,6 +65,17 @@ function walk(schema: TSchema, path: string[], out: ConfigKeyInfo[]): void {
   }
   if (schema[Kind] === 'Record') {
     const value = recordValue(schema);
+    if (isLeaf(value)) {
+      // A map of scalars is documented as one `<name>` row carrying the map's text and default.
+      const merged = {
+        ...schema,
+        ...value,
+        description: schema['description'],
+        default: schema['default'],
+      };
+      out.push({ ...info([...path, WILDCARD], merged as TSchema, false), schema: value });
+      return;
+    }
     out.push(info(path, schema, true));
     walk(value, [...path, WILDCARD], out);
     return;
