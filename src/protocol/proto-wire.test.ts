@@ -108,6 +108,9 @@ describe('#ProtoWriter strings and bytes', () => {
     '日本語',
     '😀x',
     'é'.repeat(100),
+    'a'.repeat(127),
+    `${'a'.repeat(126)}é`,
+    'a'.repeat(128),
     'a'.repeat(200),
     'é'.repeat(9000),
   ]) {

@@ -382,9 +382,26 @@ export class ProtoWriter {
 
   /** Length-prefixed UTF-8 (no key), encoded straight into the buffer. */
   string(s: string): this {
+    const n = s.length;
+    this.ensure(5 + n * 3);
+    if (n < 128) {
+      // Short ASCII strings (keys, types, UUIDs): copy the char codes, cheaper than encodeInto.
+      const buf = this.buf;
+      const start = this.pos + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[start + i] = c;
+      }
+      if (i === n) {
+        buf[this.pos] = n;
+        this.pos = start + n;
+        return this;
+      }
+    }
     // UTF-8 takes at least one byte per UTF-16 unit: reserve the prefix for that, widen if needed.
-    const reserved = varintSize(s.length);
-    this.ensure(5 + s.length * 3);
+    const reserved = varintSize(n);
     const start = this.pos + reserved;
     const { written } = textEncoder.encodeInto(s, this.buf.subarray(start));
     const size = varintSize(written);
