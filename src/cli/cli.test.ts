@@ -305,6 +305,18 @@ describe('skydive client', () => {
     assert.equal(last?.headers.authorization, `Basic ${btoa('env-user:pw')}`);
   });
 
+  test('the configuration file (-c) supplies cookies, and a broken one is reported', async () => {
+    const conf = path.join(tmp, 'skydive.yml');
+    writeFileSync(conf, 'http:\n  cookie:\n    session: abc\n');
+    const r = await sky('-c', conf, 'client', 'status');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(fake.log.requests.at(-1)?.headers.cookie, 'session=abc');
+    writeFileSync(conf, 'http: [\n');
+    const bad = await sky('client', 'status', '-c', conf);
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /^Error: invalid YAML in .*skydive\.yml/);
+  });
+
   test('--analyzer overrides SKYDIVE_ANALYZER, before or after the sub-command', async () => {
     const io = testIO({ env: { SKYDIVE_ANALYZER: '127.0.0.1:9' } });
     assert.equal(await run(['client', 'status', '--analyzer', fake.address], io), 0, io.err());

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The client globals of `skydive client` (--analyzer, --username, --password, --cacert, --cert,
-// --key, --insecure, with SKYDIVE_* defaults) turned into REST and WebSocket client options.
+// --key, --insecure, with SKYDIVE_* defaults) turned into REST and WebSocket client options. As in
+// Skydive, the configuration (-c) supplies tls.* when the flags do not, and the http.cookie map.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { loadConfig } from '../config/index.js';
 import {
   DEFAULT_ANALYZER,
   SkydiveClient,
@@ -13,15 +15,24 @@ import {
 import type { CliIO } from './io.js';
 import { UsageError } from './errors.js';
 
+/** Skydive reads this file when no -c is given and it exists. */
+export const DEFAULT_CONFIG_FILE = '/etc/skydive/skydive.yml';
+
+/** The configuration files of a run: the -c flags, else the default file when it exists. */
+export function configFiles(conf: readonly string[]): string[] {
+  if (conf.length > 0) return [...conf];
+  return existsSync(DEFAULT_CONFIG_FILE) ? [DEFAULT_CONFIG_FILE] : [];
+}
+
 /** Parsed client globals. */
 export interface ClientGlobals {
-  analyzer?: string;
-  username?: string;
-  password?: string;
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  insecure?: boolean;
+  analyzer?: string | undefined;
+  username?: string | undefined;
+  password?: string | undefined;
+  cacert?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+  insecure?: boolean | undefined;
 }
 
 /** What every client command uses: the IO, and clients built from the globals. */
@@ -66,40 +77,58 @@ export function tlsOptions(g: ClientGlobals): TlsOptions | undefined {
   };
 }
 
-/** A context reading the globals of `clientCmd` when a command first needs a client. */
-export function createContext(io: CliIO, clientCmd: Command): CliContext {
+/** Client globals completed from the configuration, plus the cookies it asks clients to send. */
+function resolveGlobals(
+  io: CliIO,
+  root: Command,
+  clientCmd: Command,
+): ClientGlobals & { cookies: Record<string, string> } {
+  const g = clientCmd.opts<ClientGlobals>();
+  const conf = root.opts<{ conf?: string[] }>().conf ?? [];
+  const config = loadConfig({ files: configFiles(conf), env: io.env, hostname: io.hostname });
+  const pick = (flag: string | undefined, key: string | undefined) => flag ?? key;
+  return {
+    ...g,
+    cacert: pick(g.cacert, config.tls.ca_cert),
+    cert: pick(g.cert, config.tls.client_cert),
+    key: pick(g.key, config.tls.client_key),
+    cookies: { ...config.http.cookie },
+  };
+}
+
+/**
+ * A context reading the globals of `clientCmd` (and the configuration named by `root`'s -c) when a
+ * command first needs a client.
+ */
+export function createContext(io: CliIO, root: Command, clientCmd: Command): CliContext {
   let client: SkydiveClient | undefined;
-  let tls: TlsOptions | undefined;
-  let tlsRead = false;
-  const globals = () => clientCmd.opts<ClientGlobals>();
-  const getTls = () => {
-    if (!tlsRead) {
-      tls = tlsOptions(globals());
-      tlsRead = true;
+  type Resolved = ClientGlobals & { cookies: Record<string, string>; tls: TlsOptions | undefined };
+  let resolved: Resolved | undefined;
+  const globals = (): Resolved => {
+    if (!resolved) {
+      const g = resolveGlobals(io, root, clientCmd);
+      resolved = { ...g, tls: tlsOptions(g) };
     }
-    return tls;
+    return resolved;
+  };
+  const common = () => {
+    const g = globals();
+    return {
+      analyzer: g.analyzer,
+      username: g.username,
+      password: g.password,
+      cookies: g.cookies,
+      tls: g.tls,
+    };
   };
   return {
     io,
     client() {
-      const g = globals();
-      client ??= new SkydiveClient({
-        analyzer: g.analyzer,
-        username: g.username,
-        password: g.password,
-        tls: getTls(),
-      });
+      client ??= new SkydiveClient(common());
       return client;
     },
     wsOptions() {
-      const g = globals();
-      return {
-        analyzer: g.analyzer,
-        username: g.username,
-        password: g.password,
-        tls: getTls(),
-        hostId: io.hostname,
-      };
+      return { ...common(), hostId: io.hostname };
     },
   };
 }

@@ -53,7 +53,7 @@ export function buildProgram(io: CliIO): Command {
     });
 
   const client = addClientGlobals(program.command('client').description('Skydive client'), io.env);
-  const ctx = createContext(io, client);
+  const ctx = createContext(io, program, client);
   registerQueryCommands(client, ctx);
   registerElementCommands(client, ctx);
   registerRuleCommands(client, ctx);

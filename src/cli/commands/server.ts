@@ -2,11 +2,11 @@
 // `analyzer` and `allinone`: load the configuration (files, SKYDIVE_* environment, flags), start
 // the analyzer and run until SIGINT/SIGTERM (or the run's abort signal), then close it.
 
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadConfig, type SkydiveConfig } from '../../config/index.js';
 import type { CliIO } from '../io.js';
 import { stopSignal } from '../io.js';
+import { configFiles } from '../context.js';
 import { UsageError } from '../errors.js';
 
 /** The root globals every server command reads. */
@@ -29,9 +29,6 @@ interface AnalyzerModule {
 // Loaded lazily: client commands never pay for the server side.
 const analyzerEntry = '../../analyzer/main.js';
 
-/** Skydive reads this file when no -c is given and it exists. */
-export const DEFAULT_CONFIG_FILE = '/etc/skydive/skydive.yml';
-
 /** Starts an analyzer from the command line and waits for the stop signal. */
 export async function runAnalyzer(io: CliIO, root: RootGlobals, flags: ServerFlags): Promise<void> {
   if (root.configBackend !== 'file') {
@@ -43,10 +40,8 @@ export async function runAnalyzer(io: CliIO, root: RootGlobals, flags: ServerFla
     'analyzer.listen': flags.listen,
     host_id: flags.hostId,
   };
-  const files =
-    root.conf.length > 0 ? root.conf : existsSync(DEFAULT_CONFIG_FILE) ? [DEFAULT_CONFIG_FILE] : [];
   const config = loadConfig({
-    files,
+    files: configFiles(root.conf),
     env,
     overrides,
     hostname: io.hostname,
