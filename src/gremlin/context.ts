@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+// The state of one query execution: the graph being read (changes after Context/SubGraph), saved
+// As() sets, the history provider, and the limits (result size, deadline checked every N elements).
+import { QueryExecutionError } from '../graph/errors.js';
+import type { GraphView, Node } from '../graph/types.js';
+
+/** Reads the graph as it was: a point in time, or every revision alive in [time - duration, time]. */
+export interface HistoryProvider {
+  at(time: number, duration?: number): GraphView | Promise<GraphView>;
+}
+
+/** Guards against runaway queries. */
+export interface QueryLimits {
+  /** Wall-clock budget of one execution in ms (checked every CHECK_EVERY elements and between steps). */
+  timeoutMs?: number;
+  /** Most elements any single step may produce. */
+  maxResults?: number;
+}
+
+/** How often (in elements) the clock is read. */
+export const CHECK_EVERY = 1024;
+
+export interface ExecContextOptions {
+  view: GraphView;
+  history?: HistoryProvider | undefined;
+  limits?: QueryLimits | undefined;
+  clock?: (() => number) | undefined;
+}
+
+/** Per-execution state handed to every step. */
+export class ExecContext {
+  /** The graph steps read: the live graph, a history snapshot after Context(), a SubGraph. */
+  view: GraphView;
+  readonly history: HistoryProvider | undefined;
+  /** Node sets saved by As('name'). */
+  readonly saved = new Map<string, readonly Node[]>();
+  readonly maxResults: number;
+  private readonly clock: () => number;
+  private readonly deadline: number;
+  private ticks = 0;
+
+  constructor(opts: ExecContextOptions) {
+    this.view = opts.view;
+    this.history = opts.history;
+    this.clock = opts.clock ?? Date.now;
+    this.maxResults = opts.limits?.maxResults ?? Infinity;
+    const timeout = opts.limits?.timeoutMs;
+    this.deadline = timeout === undefined ? Infinity : this.clock() + timeout;
+  }
+
+  /** The current time in ms (the engine's clock). */
+  now(): number {
+    return this.clock();
+  }
+
+  /** Counts one unit of work; every CHECK_EVERY units the deadline is checked. */
+  tick(): void {
+    if (++this.ticks % CHECK_EVERY === 0) this.checkDeadline();
+  }
+
+  /** @throws QueryExecutionError SKY_ERR_QUERY_TIMEOUT once the deadline has passed. */
+  checkDeadline(position?: number): void {
+    if (this.deadline !== Infinity && this.clock() > this.deadline) {
+      throw new QueryExecutionError('Query timed out', position, 'SKY_ERR_QUERY_TIMEOUT');
+    }
+  }
+
+  /** @throws QueryExecutionError SKY_ERR_QUERY_TOO_LARGE when `size` exceeds maxResults. */
+  checkSize(size: number, step: string, position: number): void {
+    if (size > this.maxResults) {
+      throw new QueryExecutionError(
+        `${step} produced more than ${this.maxResults} elements`,
+        position,
+        'SKY_ERR_QUERY_TOO_LARGE',
+      );
+    }
+  }
+}

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: Apache-2.0
+// Steps that start from a graph: G, V(), V('id'), E(), E('id') and Context()/At(). V() uses the
+// graph's value indexes for a fused Has('Key', 'literal') instead of scanning every node.
+import { QueryExecutionError, QuerySyntaxError } from '../../graph/errors.js';
+import type { Node } from '../../graph/types.js';
+import type { ExecContext } from '../context.js';
+import { describeParam } from '../params.js';
+import type { StepSpec } from '../step.js';
+import { BaseStep, applyToCustom } from '../step.js';
+import type { TimeContextSpec } from '../time.js';
+import { parseTimeContext, resolveTime } from '../time.js';
+import type { TraversalValue } from '../values.js';
+import type { Emit, StreamKind } from './stream.js';
+import { StreamStep } from './stream.js';
+
+/** `G`: the current graph (again). */
+export class GStep extends BaseStep {
+  exec(input: TraversalValue, ctx: ExecContext): TraversalValue | Promise<TraversalValue> {
+    if (input.kind === 'custom') return applyToCustom(this, input, ctx);
+    return input.kind === 'graph' ? input : { kind: 'graph', view: ctx.view };
+  }
+}
+
+function optionalId(spec: StepSpec): string | undefined {
+  if (spec.params.length > 1)
+    throw new QuerySyntaxError(`${spec.name} accepts at most one parameter`, spec.position);
+  const p = spec.params[0];
+  if (p === undefined) return undefined;
+  if (typeof p !== 'string') {
+    throw new QuerySyntaxError(
+      `${spec.name} parameter must be a string, got: ${describeParam(p)}`,
+      spec.paramPositions[0] ?? spec.position,
+    );
+  }
+  return p;
+}
+
+/** A top-level metadata key usable with GraphView.lookupNodes, or undefined. */
+function indexKey(key: string): string | undefined {
+  const k = key.startsWith('Metadata.') ? key.slice(9) : key;
+  return k.includes('.') || k.startsWith('@') || k === '' ? undefined : k;
+}
+
+const sizeOf = (it: Iterable<unknown>): number =>
+  it instanceof Set ? it.size : Array.isArray(it) ? it.length : Number.MAX_SAFE_INTEGER;
+
+/** `V()` / `V('id')`. */
+export class VStep extends StreamStep {
+  private readonly id: string | undefined;
+
+  constructor(spec: StepSpec) {
+    super(spec);
+    this.id = optionalId(spec);
+  }
+
+  protected outputKind(input: TraversalValue): StreamKind | undefined {
+    return input.kind === 'graph' ? 'nodes' : undefined;
+  }
+
+  /** The smallest index bucket among the fused literal equalities, if any key is indexed. */
+  private candidates(ctx: ExecContext): Iterable<Node> | undefined {
+    let best: Iterable<Node> | undefined;
+    for (const f of this.fusedFilters) {
+      if (f.op !== 'and' && f.terms.length > 1) continue;
+      for (const t of f.terms) {
+        const key = t.literal === undefined ? undefined : indexKey(t.key);
+        if (key === undefined) continue;
+        const hit = ctx.view.lookupNodes(key, t.literal);
+        if (hit !== undefined && (best === undefined || sizeOf(hit) < sizeOf(best))) best = hit;
+      }
+    }
+    return best;
+  }
+
+  protected produce(_input: TraversalValue, ctx: ExecContext, emit: Emit<Node>): void {
+    if (this.id !== undefined) {
+      const node = ctx.view.getNode(this.id);
+      if (!node)
+        throw new QueryExecutionError(
+          `Node '${this.id}' does not exist`,
+          this.position,
+          'SKY_ERR_QUERY_NODE_NOT_FOUND',
+        );
+      emit(node);
+      return;
+    }
+    for (const n of this.candidates(ctx) ?? ctx.view.nodes()) if (!emit(n)) return;
+  }
+}
+
+/** `E()` / `E('id')`. */
+export class EStep extends StreamStep {
+  private readonly id: string | undefined;
+
+  constructor(spec: StepSpec) {
+    super(spec);
+    this.id = optionalId(spec);
+  }
+
+  protected outputKind(input: TraversalValue): StreamKind | undefined {
+    return input.kind === 'graph' ? 'edges' : undefined;
+  }
+
+  protected produce(_input: TraversalValue, ctx: ExecContext, emit: Emit<unknown>): void {
+    if (this.id !== undefined) {
+      const edge = ctx.view.getEdge(this.id);
+      if (!edge)
+        throw new QueryExecutionError(
+          `Edge '${this.id}' does not exist`,
+          this.position,
+          'SKY_ERR_QUERY_EDGE_NOT_FOUND',
+        );
+      emit(edge);
+      return;
+    }
+    for (const e of ctx.view.edges()) if (!emit(e)) return;
+  }
+}
+
+/** `Context(t[, d])` alias `At(…)`: the graph as it was, from the history provider. */
+export class ContextStep extends BaseStep {
+  readonly time: TimeContextSpec;
+
+  constructor(spec: StepSpec) {
+    super(spec);
+    this.time = parseTimeContext(spec.params, spec.paramPositions, spec.position);
+  }
+
+  async exec(input: TraversalValue, ctx: ExecContext): Promise<TraversalValue> {
+    if (input.kind !== 'graph') return applyToCustom(this, input, ctx);
+    if (!ctx.history) {
+      throw new QueryExecutionError(
+        'Backend does not support history',
+        this.position,
+        'SKY_ERR_NO_HISTORY',
+      );
+    }
+    const { time, duration } = resolveTime(this.time, ctx.now());
+    ctx.view = await ctx.history.at(time, duration);
+    return { kind: 'graph', view: ctx.view };
+  }
+}
