@@ -109,29 +109,8 @@ export const WsPath = {
   SubscriberFlow: '/ws/subscriber/flow',
 } as const;
 
-/** Node JSON exactly as Skydive serialises it (§1.1); times in ms since the epoch, `null` if zero. */
-export interface NodeJSON {
-  ID: string;
-  Metadata: Metadata;
-  Host: string;
-  Origin: string;
-  CreatedAt: number | null;
-  UpdatedAt: number | null;
-  DeletedAt: number | null;
-  Revision: number;
-}
-
-/** Edge JSON: the node header plus `Parent` and `Child` node IDs. */
-export interface EdgeJSON extends NodeJSON {
-  Parent: string;
-  Child: string;
-}
-
-/** A whole graph (`Sync`, `SyncReply`, `GET /api/topology`). Inputs may carry `null` lists. */
-export interface GraphJSON {
-  Nodes: NodeJSON[];
-  Edges: EdgeJSON[];
-}
+/** Element JSON (§1.1) is defined once, by the graph engine that produces it. */
+export type { NodeJSON, EdgeJSON, GraphJSON } from '../graph/json.js';
 
 /**
  * `Graph/SyncRequest` payload. `Time` (ms) absent or 0 means live. `GremlinFilter`: a string sets the
