@@ -11,7 +11,7 @@ import type { Result } from './values.js';
 
 /** n1 → n2 → n3 → n4, n1 → n4, n1 → n3, with the metadata of Skydive's traversal tests. */
 function skydiveGraph(): Graph {
-  const g = new Graph({ host: 'testhost' });
+  const g = new Graph({ host: 'testhost', clock: () => 1_000 });
   g.newNode(
     { Value: 1, Type: 'intf', Bytes: 1024, List: ['111', '222'], Map: { a: 1 } },
     { id: 'n1' },

@@ -57,10 +57,14 @@ export class VStep extends StreamStep {
     return input.kind === 'graph' ? 'nodes' : undefined;
   }
 
-  /** The smallest index bucket among the fused literal equalities, if any key is indexed. */
-  private candidates(ctx: ExecContext): Iterable<Node> | undefined {
+  /**
+   * The smallest index bucket among the fused literal equalities, if any key is indexed, and
+   * whether that lookup alone decides every fused filter (so elements need no re-check).
+   */
+  private candidates(ctx: ExecContext): { nodes: Iterable<Node>; exact: boolean } | undefined {
     let best: Iterable<Node> | undefined;
-    for (const f of this.fusedFilters) {
+    const filters = this.fusedFilters;
+    for (const f of filters) {
       if (f.op !== 'and' && f.terms.length > 1) continue;
       for (const t of f.terms) {
         const key = t.literal === undefined ? undefined : indexKey(t.key);
@@ -69,22 +73,29 @@ export class VStep extends StreamStep {
         if (hit !== undefined && (best === undefined || sizeOf(hit) < sizeOf(best))) best = hit;
       }
     }
-    return best;
+    if (best === undefined) return undefined;
+    return { nodes: best, exact: filters.length === 1 && filters[0]!.terms.length === 1 };
   }
 
   protected produce(_input: TraversalValue, ctx: ExecContext, emit: Emit<Node>): void {
     if (this.id !== undefined) {
       const node = ctx.view.getNode(this.id);
-      if (!node)
+      if (!node) {
         throw new QueryExecutionError(
           `Node '${this.id}' does not exist`,
           this.position,
           'SKY_ERR_QUERY_NODE_NOT_FOUND',
         );
+      }
       emit(node);
       return;
     }
-    for (const n of this.candidates(ctx) ?? ctx.view.nodes()) if (!emit(n)) return;
+    const hit = this.candidates(ctx);
+    if (hit) {
+      for (const n of hit.nodes) if (!emit(n, hit.exact)) return;
+      return;
+    }
+    for (const n of ctx.view.nodes()) if (!emit(n)) return;
   }
 }
 

@@ -28,8 +28,11 @@ export function isFusable(s: Step): s is FusableStep {
 /** The element kinds a stream step outputs. */
 export type StreamKind = 'nodes' | 'edges' | 'values';
 
-/** Emits one element; returns false when the consumer wants no more. */
-export type Emit<T> = (el: T) => boolean;
+/**
+ * Emits one element; returns false when the consumer wants no more. `trusted` skips the fused
+ * filters, for producers that already know every filter holds (V() answering from an index).
+ */
+export type Emit<T> = (el: T, trusted?: boolean) => boolean;
 
 /** Base class of steps that produce a list of nodes, edges or values element by element. */
 export abstract class StreamStep extends BaseStep {
@@ -96,9 +99,9 @@ export abstract class StreamStep extends BaseStep {
     let index = 0;
     const countOnly = this.countOnly;
     const max = ctx.maxResults;
-    const emit: Emit<unknown> = (el) => {
+    const emit: Emit<unknown> = (el, trusted) => {
       ctx.tick();
-      if (pred !== undefined && !pred(el)) return true;
+      if (pred !== undefined && trusted !== true && !pred(el)) return true;
       const i = index++;
       if (i < from) return true;
       if (countOnly) count++;
