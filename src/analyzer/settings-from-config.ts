@@ -46,6 +46,21 @@ function tls(config: SkydiveConfig): TlsSettings | undefined {
   };
 }
 
+/** Key segments whose values are secrets: never served by GET /api/config/{key}. */
+const SECRET = /password|secret|token|^users$/i;
+
+/** The value with every secret replaced by `<redacted>` (Skydive served them in clear). */
+export function redactSecrets(key: string, value: unknown): unknown {
+  if (key.split('.').some((seg) => SECRET.test(seg)))
+    return value === undefined ? value : '<redacted>';
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactSecrets('', v));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value))
+    out[k] = SECRET.test(k) ? '<redacted>' : redactSecrets('', v);
+  return out;
+}
+
 /** Settings of an analyzer built from a loaded configuration. */
 export function settingsFromConfig(config: SkydiveConfig): AnalyzerSettings {
   const a = config.analyzer;
@@ -67,6 +82,6 @@ export function settingsFromConfig(config: SkydiveConfig): AnalyzerSettings {
     },
     rbacPolicy: config.rbac.policy,
     tls: tls(config),
-    configValue: (key) => getConfigValue(config, key),
+    configValue: (key) => redactSecrets(key, getConfigValue(config, key)),
   };
 }
