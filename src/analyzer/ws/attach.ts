@@ -49,7 +49,8 @@ export interface WebSocketHub {
 /**
  * Serves `/ws/subscriber`, `/ws/publisher`, `/ws/pubsub` and `/ws/agent/topology` on `server`.
  * Refusals happen before the upgrade: 401 bad credentials, 403 RBAC deny, 404 unknown path, 409
- * duplicate X-Host-ID on the same path, 400 missing X-Client-Type or bad parameters.
+ * duplicate X-Host-ID on the same path, 400 bad parameters (protocol, update policy, a filter that
+ * does not parse or does not produce a graph). A missing X-Client-Type is accepted as `unknown`.
  * @example
  * const hub = attachWebSocket(httpServer, ctx);
  * // …

@@ -104,6 +104,25 @@ describe('#.framing', () => {
     assert.equal((await alertsOnly.sync()).Type, 'SyncReply');
   });
 
+  it('negotiates permessage-deflate only when write compression is on', async (t) => {
+    for (const writeCompression of [true, false]) {
+      const h = await startHub({
+        settings: {
+          ws: { pingDelayMs: 2000, pongTimeoutMs: 5000, queueSize: 100, writeCompression },
+        },
+      });
+      t.after(() => h.close());
+      const c = await connect(`${h.base}/ws/subscriber`);
+      t.after(() => c.close());
+      assert.equal(c.ws.extensions.includes('permessage-deflate'), writeCompression);
+      h.ctx.graph.newNode({ Name: 'big', Type: 'device', Pad: 'x'.repeat(5000) }, { id: 'big' });
+      h.ctx.graph.newNode({ Name: 'small', Type: 'device' }, { id: 'small' });
+      await c.waitFor((m) => (m.Obj as { ID?: string }).ID === 'small');
+      const ids = c.received.map((m) => (m.Obj as { ID: string }).ID);
+      assert.deepEqual(ids, ['big', 'small']);
+    }
+  });
+
   it('closes a peer whose message exceeds maxBodySize', async (t) => {
     const h = await startHub({ settings: { maxBodySize: 1024 } });
     t.after(() => h.close());

@@ -185,38 +185,58 @@ export class GraphFeed {
 
   // ── graph events ─────────────────────────────────────────────────────────
 
+  // Listeners never throw into the graph: a failure here would surface in whoever wrote the change.
+  private added(el: GraphElement): void {
+    try {
+      if (this.unfiltered.size > 0)
+        this.fanOut(
+          el.kind === 'node'
+            ? graphMsg(T.NodeAdded, nodeToJSON(el))
+            : graphMsg(T.EdgeAdded, edgeToJSON(el)),
+        );
+      this.log(el, undefined);
+    } catch (err) {
+      this.failed(err, el);
+    }
+  }
+
+  private deleted(el: GraphElement): void {
+    try {
+      if (this.unfiltered.size > 0)
+        this.fanOut(
+          el.kind === 'node'
+            ? graphMsg(T.NodeDeleted, nodeToJSON(el))
+            : graphMsg(T.EdgeDeleted, edgeToJSON(el)),
+        );
+      this.log(el, undefined);
+    } catch (err) {
+      this.failed(err, el);
+    }
+  }
+
+  private updated(el: GraphElement, ops: readonly PartialOp[]): void {
+    try {
+      if (this.unfiltered.size > 0) {
+        const u = new UpdateOut(el, ops);
+        const src = this.source;
+        for (const s of this.unfiltered) if (s.conn !== src) s.conn.enqueue(u.get(s.partial));
+      }
+      this.log(el, ops);
+    } catch (err) {
+      this.failed(err, el);
+    }
+  }
+
   private fanOut(out: Outgoing): void {
     const src = this.source;
     for (const s of this.unfiltered) if (s.conn !== src) s.conn.enqueue(out);
   }
 
-  private added(el: GraphElement): void {
-    if (this.unfiltered.size > 0)
-      this.fanOut(
-        el.kind === 'node'
-          ? graphMsg(T.NodeAdded, nodeToJSON(el))
-          : graphMsg(T.EdgeAdded, edgeToJSON(el)),
-      );
-    this.log(el, undefined);
-  }
-
-  private deleted(el: GraphElement): void {
-    if (this.unfiltered.size > 0)
-      this.fanOut(
-        el.kind === 'node'
-          ? graphMsg(T.NodeDeleted, nodeToJSON(el))
-          : graphMsg(T.EdgeDeleted, edgeToJSON(el)),
-      );
-    this.log(el, undefined);
-  }
-
-  private updated(el: GraphElement, ops: readonly PartialOp[]): void {
-    if (this.unfiltered.size > 0) {
-      const u = new UpdateOut(el, ops);
-      const src = this.source;
-      for (const s of this.unfiltered) if (s.conn !== src) s.conn.enqueue(u.get(s.partial));
-    }
-    this.log(el, ops);
+  private failed(err: unknown, el: GraphElement): void {
+    this.logger.error(
+      { err, id: el.id, kind: el.kind },
+      'could not send a graph event to subscribers',
+    );
   }
 
   private log(el: GraphElement, ops: readonly PartialOp[] | undefined): void {

@@ -147,15 +147,15 @@ export class GraphWriter {
     const nodes = decode(lists.nodes, 'Nodes', (j, p) => this.node(j, true, p));
     const edges = decode(lists.edges, 'Edges', (j, p) => this.edge(j, true, p));
     const res = replaceOrigin(this.graph, this.opts.origin, nodes, edges);
+    const left = problems.length + res.skipped.length;
     if (res.skipped.length > 0)
       problems.push(
-        `${res.skipped.length} element(s) skipped (ID owned by another origin or edge end unknown): ` +
-          res.skipped.slice(0, 5).join(', '),
+        `skipped (ID owned by another origin, or edge end unknown): ${res.skipped.slice(0, 5).join(', ')}`,
       );
-    if (problems.length > 0)
+    if (left > 0)
       throw new InvalidArgumentError(
         ERR_WS_SYNC_PARTIAL,
-        `${type} applied without ${problems.length} problem element(s): ${problems.slice(0, 5).join('; ')}`,
+        `${type} applied without ${left} element(s): ${problems.slice(0, 6).join('; ')}`,
       );
     return { kind: 'sync', ...res };
   }

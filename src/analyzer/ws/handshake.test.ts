@@ -99,13 +99,26 @@ describe('#.handshake', () => {
     t.after(() => again.close());
   });
 
-  it('refuses a missing X-Client-Type with 400 and says why', async () => {
-    const r = await refusal(`${h.base}/ws/subscriber`, {
+  it('accepts a missing or empty X-Client-Type as "unknown", as Skydive does (Python wsshell)', async (t) => {
+    const auth = basic('alice', 'secret');
+    const a = await connect(`${h.base}/ws/publisher`, {
+      hostID: 'py1',
       clientType: '',
-      headers: basic('alice', 'secret'),
+      headers: auth,
     });
-    assert.equal(r.status, 400);
-    assert.match(r.body, /X-Client-Type/);
+    t.after(() => a.close());
+    const b = await connect(`${h.base}/ws/publisher`, {
+      hostID: 'py2',
+      clientType: '',
+      headers: { ...auth, 'X-Client-Type': '' },
+    });
+    t.after(() => b.close());
+    const st = h.ctx.status.snapshot('Publishers');
+    assert.equal(st['py1']?.ServiceType, 'unknown');
+    assert.equal(st['py2']?.ServiceType, 'unknown');
+    b.sendGraph('NodeAdded', { ID: 'py-node', Metadata: { Name: 'n', Type: 'device' } });
+    await b.sync({});
+    assert.equal(h.ctx.graph.getNode('py-node')?.origin, 'unknown.py2');
   });
 
   it('refuses an unknown protocol, update policy or a bad filter with 400', async () => {

@@ -13,7 +13,7 @@ export interface ClientInfo {
   path: string;
   /** `X-Host-ID`, or `<addr>:<port>` when absent (as Skydive does). */
   hostID: string;
-  /** `X-Client-Type`: `agent`, `webui`, `cli`… */
+  /** `X-Client-Type`: `agent`, `webui`, `cli`…; `unknown` when absent, as Skydive does. */
   clientType: string;
   /** `<clientType>.<hostID>` (§1.5). */
   origin: string;
@@ -82,10 +82,14 @@ function remote(socket: Duplex): { addr: string; port: number } {
   return { addr: s.remoteAddress ?? '', port: s.remotePort ?? 0 };
 }
 
+/** Client type of a peer that sends no (or an empty) X-Client-Type (Skydive's UnknownService). */
+export const UNKNOWN_CLIENT_TYPE = 'unknown';
+
 /**
- * Reads the client description from an upgrade request.
- * @throws HandshakeError 400 when X-Client-Type is missing (Skydive accepts the upgrade then closes
- *   the socket, §10; we say why instead) or a protocol or update policy is unknown.
+ * Reads the client description from an upgrade request. A missing or empty X-Client-Type is
+ * accepted as `unknown`, as Skydive's server does: Skydive's own Python client (wsshell) sends an
+ * empty one by default, so refusing it would break that client.
+ * @throws HandshakeError 400 when the protocol or update policy is unknown.
  */
 export function parseClientInfo(
   req: IncomingMessage,
@@ -93,8 +97,7 @@ export function parseClientInfo(
   socket: Duplex,
   identity: Identity,
 ): ClientInfo {
-  const clientType = requestParam(req, url, Header.ClientType);
-  if (clientType === '') throw new HandshakeError(400, 'X-Client-Type header is required');
+  const clientType = requestParam(req, url, Header.ClientType) || UNKNOWN_CLIENT_TYPE;
   const { addr, port } = remote(socket);
   const hostID =
     requestParam(req, url, Header.HostID) ||
