@@ -3,7 +3,7 @@
 // the analyzer and run until SIGINT/SIGTERM (or the run's abort signal), then close it.
 
 import type { Command } from 'commander';
-import { loadConfig, type SkydiveConfig } from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
 import type { CliIO } from '../io.js';
 import { stopSignal } from '../io.js';
 import { configFiles } from '../context.js';
@@ -20,14 +20,6 @@ interface ServerFlags {
   listen?: string;
   hostId?: string;
 }
-
-/** The analyzer's entry point, loaded when a server command runs. */
-interface AnalyzerModule {
-  startAnalyzer(config: SkydiveConfig): Promise<{ address: string; close(): Promise<void> }>;
-}
-
-// Loaded lazily: client commands never pay for the server side.
-const analyzerEntry = '../../analyzer/main.js';
 
 /** Starts an analyzer from the command line and waits for the stop signal. */
 export async function runAnalyzer(io: CliIO, root: RootGlobals, flags: ServerFlags): Promise<void> {
@@ -47,7 +39,8 @@ export async function runAnalyzer(io: CliIO, root: RootGlobals, flags: ServerFla
     hostname: io.hostname,
     onWarning: (m) => io.stderr.write(`warning: ${m}\n`),
   });
-  const { startAnalyzer } = (await import(analyzerEntry)) as AnalyzerModule;
+  // loaded lazily: client commands never pay for the server side
+  const { startAnalyzer } = await import('../../analyzer/main.js');
 
   const stop = stopSignal(io);
   try {
