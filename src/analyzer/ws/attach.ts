@@ -6,6 +6,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Header, ServiceType, type StructMessage } from '../../protocol/index.js';
+import type { HistoryProvider } from '../../gremlin/index.js';
 import type { AnalyzerContext } from '../context.js';
 import { Outgoing } from './codec.js';
 import { WsConnection } from './connection.js';
@@ -27,6 +28,11 @@ export interface AttachOptions {
   highWaterMark?: number;
   /** How subscriber filters are compiled (default: the context's Gremlin engine). */
   compileFilter?: FilterCompiler;
+  /**
+   * The graph at a past time, for SyncRequests with a Time (the same provider as the Gremlin
+   * engine's). Without it such requests are answered 400 `Backend does not support history`.
+   */
+  history?: HistoryProvider;
 }
 
 /** Serves an upgrade on a path this module does not own (flow, replication…). */
@@ -68,6 +74,7 @@ export function attachWebSocket(
     compile: opts.compileFilter ?? gremlinFilterCompiler(ctx.gremlin),
     logger,
     agentHandlers: new Map(),
+    history: opts.history,
   };
   const endpoints = new Map<string, Endpoint>();
   for (const ep of [

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { SkydiveError } from '../../graph/errors.js';
 import { GraphMessageType, type StructMessage } from '../../protocol/index.js';
+import type { HistoryProvider } from '../../gremlin/index.js';
 import type { AnalyzerContext } from '../context.js';
 import type { WsConnection } from './connection.js';
 import type { GraphFeed } from './feed.js';
@@ -21,6 +22,8 @@ export interface WsServices {
   logger: Logger;
   /** By namespace. */
   agentHandlers: Map<string, AgentMessageHandler>;
+  /** Answers SyncRequests with a Time; without it they get 400 `Backend does not support history`. */
+  history: HistoryProvider | undefined;
 }
 
 /** Sets up an upgraded connection. */

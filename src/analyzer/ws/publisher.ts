@@ -34,13 +34,21 @@ export class PublisherSession {
   /** Applies one message, or answers why not. */
   handle(msg: StructMessage): void {
     if (msg.Namespace !== Namespace.Graph) {
-      const h = this.section === 'Agents' ? this.svc.agentHandlers.get(msg.Namespace) : undefined;
+      if (this.section !== 'Agents') {
+        const err = new InvalidArgumentError(
+          ERR_WS_UNKNOWN_MESSAGE,
+          `unknown namespace '${msg.Namespace}'`,
+        );
+        answerError(this.conn, msg, err);
+        return;
+      }
+      // Agents: on-demand replies that arrive after their timeout land here too, so no answer.
+      const h = this.svc.agentHandlers.get(msg.Namespace);
       if (h) h(this.conn, msg);
       else
-        answerError(
-          this.conn,
-          msg,
-          new InvalidArgumentError(ERR_WS_UNKNOWN_MESSAGE, `unknown namespace '${msg.Namespace}'`),
+        this.conn.logger.info(
+          { ns: msg.Namespace, type: msg.Type },
+          'agent message without handler',
         );
       return;
     }

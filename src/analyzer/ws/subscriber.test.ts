@@ -3,6 +3,8 @@
 // Gremlin-filtered subscribers receiving exactly the difference of their subgraph.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Graph } from '../../graph/index.js';
+import { MemoryView } from '../../gremlin/index.js';
 import type { EdgeJSON, NodeJSON, StructMessage } from '../../protocol/index.js';
 import { connect, startHub, until, type TestClient } from './ws-test-kit.js';
 
@@ -92,6 +94,37 @@ describe('#.subscriber', () => {
     assert.equal(bad.Status, 400);
     assert.match(String(bad.Obj), /Time/);
     assert.equal((await c.sync(null)).Status, 200);
+  });
+
+  it('answers a SyncRequest at a time from the history provider, filtered', async (t) => {
+    const past = new Graph();
+    past.newNode({ Name: 'old-host', Type: 'host' }, { id: 'oh' });
+    past.newNode({ Name: 'old-if', Type: 'device' }, { id: 'oi' });
+    const asked: number[] = [];
+    const h = await startHub({
+      attach: {
+        history: {
+          at: (time) => {
+            asked.push(time);
+            return new MemoryView(past.nodes(), past.edges(), time);
+          },
+        },
+      },
+    });
+    t.after(() => h.close());
+    h.ctx.graph.newNode({ Name: 'new-host', Type: 'host' }, { id: 'nh' });
+    const c = await connect(`${h.base}/ws/subscriber`);
+    t.after(() => c.close());
+    const all = await c.sync({ Time: 1000 });
+    assert.deepEqual(ids((all.Obj as GraphBody).Nodes), ['oh', 'oi']);
+    const hosts = await c.sync({
+      Time: 2000,
+      GremlinFilter: "G.V().Has('Type', 'host').SubGraph()",
+    });
+    assert.deepEqual(ids((hosts.Obj as GraphBody).Nodes), ['oh']);
+    assert.deepEqual(asked, [1000, 2000]);
+    // The live subscription is untouched by a request at a time.
+    assert.deepEqual(ids(((await c.sync({})).Obj as GraphBody).Nodes), ['nh']);
   });
 
   it('refuses messages other than SyncRequest', async (t) => {

@@ -18,7 +18,7 @@ import type { Subscription } from './feed.js';
 import type { CompiledFilter, Subgraph } from './filter.js';
 import { ERR_WS_UNKNOWN_MESSAGE } from './graph-writer.js';
 import { HandshakeError } from './handshake.js';
-import { decodeSyncRequest } from './payloads.js';
+import { decodeSyncRequest, type SyncRequest } from './payloads.js';
 
 /** Code of a SyncRequest at a point in time while no history backend is configured (as Gremlin's). */
 export const ERR_NO_HISTORY = 'SKY_ERR_NO_HISTORY';
@@ -74,8 +74,7 @@ export class SubscriberSession {
     const { feed, ctx } = this.svc;
     try {
       const req = decodeSyncRequest(msg.Obj);
-      if (req.time !== 0)
-        throw new InvalidArgumentError(ERR_NO_HISTORY, 'Backend does not support history');
+      if (req.time !== 0) return await this.answerAt(msg, req);
       let view: Subgraph | undefined;
       if (req.filter === undefined) view = feed.view(this.sub);
       else if (req.filter === '') view = await feed.setFilter(this.sub, undefined);
@@ -84,6 +83,22 @@ export class SubscriberSession {
     } catch (err) {
       answerError(this.conn, msg, err);
     }
+  }
+
+  /**
+   * A SyncRequest at a point in time: the graph as it was then, through the request's filter (or
+   * the current one). The live subscription is left as it is, as in Skydive.
+   */
+  private async answerAt(msg: StructMessage, req: SyncRequest): Promise<void> {
+    const history = this.svc.history;
+    if (history === undefined)
+      throw new InvalidArgumentError(ERR_NO_HISTORY, 'Backend does not support history');
+    let filter: CompiledFilter | undefined = this.sub.group?.filter;
+    if (req.filter !== undefined)
+      filter = req.filter === '' ? undefined : this.svc.compile(req.filter);
+    const view = await history.at(req.time);
+    const sub = filter ? await filter.run(view) : undefined;
+    this.conn.reply(msg, T.SyncReply, graphJSON(view, sub));
   }
 }
 
