@@ -2,7 +2,7 @@
 // Builds the analyzer's HTTP(S) server: fastify for REST, `ws` on the same server for WebSocket
 // endpoints. Listening is separate so tests can build, inject and close without a socket.
 import { readFileSync } from 'node:fs';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { AnalyzerContext } from './context.js';
 import { registerHttp } from './http/index.js';
 import { attachWebSocket } from './ws/index.js';
@@ -20,7 +20,8 @@ export async function createServer(ctx: AnalyzerContext): Promise<AnalyzerServer
   const tls = settings.tls;
   const app = Fastify({
     loggerInstance: ctx.logger,
-    disableRequestLogging: true,
+    // Requests are not logged one by one; errors are, by the error handler (docs/api.md).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: settings.maxBodySize,
     ...(tls
       ? {
