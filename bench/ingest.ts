@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: Apache-2.0
+// Ingest through /ws/publisher on loopback: NODES NodeAdded then NODES EdgeAdded messages from one
+// publisher, with two subscribers attached, against a real analyzer (startAnalyzer). The figure is
+// elements per second, wall clock, from the first frame sent to the last event received by both
+// subscribers. Baseline in the same run, "raw-ws-relay": a bare `ws` server that parses each frame
+// and relays it re-serialised to the two subscribers (no graph, no validation, no filters).
+// Clients run in a worker thread so the server thread is what is measured. Target ≥ 100k/s.
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
+import pino from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { startAnalyzer } from '../src/analyzer/main.js';
+import { loadConfig } from '../src/config/index.js';
+import { printFigure } from './lib/report.js';
+
+const NODES = Number(process.env['NODES'] ?? 50_000);
+const ELEMENTS = NODES * 2;
+
+// Worker: two subscribers, then a publisher that sends every frame while respecting backpressure.
+// Posts 'ready' when all are connected and 'done' with the elapsed ms once both subscribers have
+// counted ELEMENTS messages.
+const clientCode = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { WebSocket } = require(workerData.ws);
+const { base, nodes, pubPath, subPath } = workerData;
+const total = nodes * 2;
+const frames = [];
+const now = 1700000000000;
+for (let i = 0; i < nodes; i++) frames.push(JSON.stringify({ Namespace: 'Graph', Type: 'NodeAdded', UUID: 'n' + i,
+  Obj: { ID: 'n' + i, Metadata: { Name: 'eth' + i, Type: 'veth', MTU: 1500, State: 'UP' }, Host: 'bench', Origin: '', CreatedAt: now, UpdatedAt: now, DeletedAt: null, Revision: 1 } }));
+for (let i = 0; i < nodes; i++) frames.push(JSON.stringify({ Namespace: 'Graph', Type: 'EdgeAdded', UUID: 'e' + i,
+  Obj: { ID: 'e' + i, Parent: 'n' + i, Child: 'n' + ((i + 1) % nodes), Metadata: { RelationType: 'layer2' }, Host: 'bench', Origin: '', CreatedAt: now, UpdatedAt: now, DeletedAt: null, Revision: 1 } }));
+let t0 = 0, done = 0, open = 0;
+const subs = [0, 1].map((i) => {
+  const ws = new WebSocket(base + subPath, { headers: { 'X-Client-Type': 'bench', 'X-Host-ID': 'sub' + i } });
+  let n = 0;
+  ws.on('open', () => { if (++open === 3) go(); });
+  ws.on('message', () => { if (++n === total && ++done === 2) parentPort.postMessage({ ms: performance.now() - t0 }); });
+  return ws;
+});
+const pub = new WebSocket(base + pubPath, { headers: { 'X-Client-Type': 'bench', 'X-Host-ID': 'pub', 'X-Persistence-Policy': 'Persistent' } });
+pub.on('open', () => { if (++open === 3) go(); });
+function go() {
+  t0 = performance.now();
+  let i = 0;
+  const pump = () => {
+    while (i < frames.length) {
+      pub.send(frames[i++]);
+      if (pub.bufferedAmount > 4 * 1024 * 1024) return setImmediate(pump);
+    }
+  };
+  pump();
+}
+`;
+
+function runClients(base: string, pubPath: string, subPath: string): Promise<number> {
+  const w = new Worker(clientCode, {
+    eval: true,
+    workerData: {
+      base,
+      nodes: NODES,
+      pubPath,
+      subPath,
+      ws: import.meta.resolve('ws').replace('file://', ''),
+    },
+  });
+  return new Promise((resolve, reject) => {
+    w.once('message', (m: { ms: number }) => void w.terminate().then(() => resolve(m.ms)));
+    w.once('error', reject);
+  });
+}
+
+async function ours(): Promise<number> {
+  const config = loadConfig({
+    overrides: {
+      host_id: 'bench',
+      'analyzer.listen': '127.0.0.1:0',
+      'http.ws.enable_write_compression': false,
+      'http.ws.queue_size': 1_000_000,
+      'http.ws.ping_delay': 60,
+    },
+  });
+  const an = await startAnalyzer(config, { logger: pino({ level: 'silent' }) });
+  try {
+    const ms = await runClients(`ws://${an.address}`, '/ws/publisher', '/ws/subscriber');
+    if (an.context.graph.nodeCount !== NODES || an.context.graph.edgeCount !== NODES)
+      throw new Error(
+        `graph holds ${an.context.graph.nodeCount} nodes, ${an.context.graph.edgeCount} edges`,
+      );
+    return ELEMENTS / (ms / 1000);
+  } finally {
+    await an.close();
+  }
+}
+
+async function rawRelay(): Promise<number> {
+  const server = createServer();
+  const wss = new WebSocketServer({ server, perMessageDeflate: false });
+  const subs: WebSocket[] = [];
+  wss.on('connection', (ws, req) => {
+    if (req.url === '/sub') subs.push(ws);
+    else
+      ws.on('message', (data) => {
+        const frame = JSON.stringify(JSON.parse(String(data)));
+        for (const s of subs) s.send(frame);
+      });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  try {
+    const ms = await runClients(`ws://127.0.0.1:${port}`, '/pub', '/sub');
+    return ELEMENTS / (ms / 1000);
+  } finally {
+    for (const s of wss.clients) s.terminate();
+    wss.close();
+    server.close();
+  }
+}
+
+console.log(
+  `ingest of ${ELEMENTS} elements (${NODES} NodeAdded + ${NODES} EdgeAdded) with 2 subscribers; target ≥ 100k/s`,
+);
+const base = await rawRelay();
+const mine = await ours();
+printFigure('publisher → 2 subscribers', mine, 'raw-ws-relay', base, 'elements/s');
