@@ -22,6 +22,18 @@ import { subscriberEndpoint } from './subscriber.js';
 /** Default bytes a socket may buffer before a peer's messages wait in its queue. */
 export const DEFAULT_HIGH_WATER_MARK = 32 * 1024 * 1024;
 
+/**
+ * permessage-deflate as Skydive's gorilla peers do it: no context takeover, so that messages below
+ * the threshold (most graph events) go out uncompressed and synchronously, and no connection keeps
+ * a zlib window; level 1, because a live feed needs speed more than the last percent of ratio.
+ */
+const DEFLATE = {
+  serverNoContextTakeover: true,
+  clientNoContextTakeover: true,
+  threshold: 1024,
+  zlibDeflateOptions: { level: 1 },
+} as const;
+
 /** Options beyond settings, mostly for tests and embedding. */
 export interface AttachOptions {
   /** Bytes a socket may buffer before messages queue (default DEFAULT_HIGH_WATER_MARK). */
@@ -94,7 +106,7 @@ export function attachWebSocket(
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: settings.maxBodySize,
-    perMessageDeflate: settings.ws.writeCompression ? { threshold: 1024 } : false,
+    perMessageDeflate: settings.ws.writeCompression ? DEFLATE : false,
     clientTracking: false,
   });
   wss.on('headers', (headers, req) => headers.push(...(extraHeaders.get(req) ?? [])));

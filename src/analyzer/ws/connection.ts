@@ -48,7 +48,8 @@ export class WsConnection {
   private state: 'open' | 'closing' | 'closed' = 'open';
   private readonly binary: boolean;
   private readonly pingTimer: NodeJS.Timeout;
-  private readonly deadline: NodeJS.Timeout;
+  /** Armed when a ping reaches the socket with none outstanding; cleared by any sign of life. */
+  private deadline: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private awaitingWrite = false;
   private handler: (msg: StructMessage) => void = () => {};
@@ -65,14 +66,10 @@ export class WsConnection {
     this.binary = info.protocol === 'protobuf';
     this.logger = opts.logger;
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
-    ws.on('pong', () => this.deadline.refresh());
+    ws.on('pong', () => this.alive());
     ws.on('error', (err) => this.logger.info({ err: err.message }, 'websocket error'));
     ws.on('close', (code, reason) => this.closed(code, reason.toString()));
     socket.on('drain', () => this.pump());
-    this.deadline = setTimeout(
-      () => this.terminate('no pong received in time'),
-      opts.pingDelayMs + opts.pongTimeoutMs,
-    ).unref();
     this.pingTimer = setInterval(() => this.ping(), opts.pingDelayMs).unref();
     // A first ping at once: some clients (Firefox) wait for one before doing anything.
     this.ping();
@@ -208,7 +205,7 @@ export class WsConnection {
   }
 
   private receive(data: Buffer, isBinary: boolean): void {
-    this.deadline.refresh();
+    this.alive();
     let msg: StructMessage;
     try {
       msg = decodeFrame(data, isBinary);
@@ -238,11 +235,27 @@ export class WsConnection {
     }
   }
 
+  /**
+   * Sends a ping. The pong deadline (ping_delay + pong_timeout) starts when the ping has actually
+   * been written: a ping waiting behind our own backlog (compression, a full socket) is not the
+   * peer's fault. A peer that stops reading is caught by the send queue instead.
+   */
   private ping(): void {
     if (this.state !== 'open') return;
     this.opts.flusher.cork(this.socket);
-    this.ws.ping();
+    this.ws.ping(undefined, undefined, (err) => {
+      if (err || this.state === 'closed' || this.deadline !== undefined) return;
+      const limit = this.opts.pingDelayMs + this.opts.pongTimeoutMs;
+      this.deadline = setTimeout(() => this.terminate('no pong received in time'), limit).unref();
+    });
     this.pump();
+  }
+
+  /** The peer answered a ping or sent a message. */
+  private alive(): void {
+    if (this.deadline === undefined) return;
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
   }
 
   /**
@@ -269,7 +282,7 @@ export class WsConnection {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearInterval(this.pingTimer);
-    clearTimeout(this.deadline);
+    this.alive();
     if (this.killTimer) clearTimeout(this.killTimer);
     this.queue.length = 0;
     this.head = 0;

@@ -21,7 +21,7 @@ export interface CompiledFilter {
 
 /**
  * Parses a filter query.
- * @throws SkydiveError (QuerySyntaxError, or InvalidArgumentError SKY_ERR_WS_FILTER_NOT_GRAPH when
+ * @throws SkydiveError (QuerySyntaxError, or QueryExecutionError SKY_ERR_QUERY_NOT_A_GRAPH when
  *   the query cannot produce a graph).
  */
 export type FilterCompiler = (query: string) => CompiledFilter;
