@@ -24,8 +24,10 @@ const elements = topo.nodes.length + topo.edges.length;
 function ours(): { bytes: number; keep: unknown } {
   const before = heap();
   const g = new Graph({ host: 'bench', origin: 'bench' });
-  for (const n of topo.nodes) g.newNode({ ...n.Metadata }, { id: n.ID, createdAt: n.CreatedAt ?? 0, host: n.Host });
-  for (const e of topo.edges) g.newEdge(e.Parent, e.Child, { ...e.Metadata }, { id: e.ID, createdAt: e.CreatedAt ?? 0 });
+  for (const n of topo.nodes)
+    g.newNode({ ...n.Metadata }, { id: n.ID, createdAt: n.CreatedAt ?? 0, host: n.Host });
+  for (const e of topo.edges)
+    g.newEdge(e.Parent, e.Child, { ...e.Metadata }, { id: e.ID, createdAt: e.CreatedAt ?? 0 });
   return { bytes: heap() - before, keep: g };
 }
 
@@ -33,7 +35,10 @@ function baseline(): { bytes: number; keep: unknown } {
   const before = heap();
   type N = { id: string; md: Record<string, unknown>; out: string[]; in: string[] };
   const nodes = new Map<string, N>();
-  const edges = new Map<string, { id: string; md: Record<string, unknown>; p: string; c: string }>();
+  const edges = new Map<
+    string,
+    { id: string; md: Record<string, unknown>; p: string; c: string }
+  >();
   const byName = new Map<unknown, string[]>();
   for (const n of topo.nodes) {
     nodes.set(n.ID, { id: n.ID, md: { ...n.Metadata }, out: [], in: [] });
@@ -55,6 +60,8 @@ const bPer = b.bytes / elements;
 b.keep = null;
 const o = ours();
 const oPer = o.bytes / elements;
-console.log(`graph memory at ${elements} elements (${topo.nodes.length} nodes, ${topo.edges.length} edges); target ≤ 600 B/element`);
+console.log(
+  `graph memory at ${elements} elements (${topo.nodes.length} nodes, ${topo.edges.length} edges); target ≤ 600 B/element`,
+);
 printFigure('bytes per element', oPer, 'plain-maps', bPer, 'B');
 void o.keep;

@@ -83,7 +83,11 @@ const cases: Case[] = [
       for (let d = 0; d < 3; d++) {
         const next: string[] = [];
         for (const id of frontier)
-          for (const c of ownedChildren.get(id) ?? []) if (!seen.has(c)) (seen.add(c), next.push(c));
+          for (const c of ownedChildren.get(id) ?? []) {
+            if (seen.has(c)) continue;
+            seen.add(c);
+            next.push(c);
+          }
         frontier = next;
       }
       return [...seen].map((id) => nodes.get(id)!);
@@ -100,11 +104,17 @@ const cases: Case[] = [
   },
 ];
 
-console.log(`gremlin on ${graph.nodeCount} nodes, ${graph.edgeCount} edges; ${ITER} iterations per case`);
+console.log(
+  `gremlin on ${graph.nodeCount} nodes, ${graph.edgeCount} edges; ${ITER} iterations per case`,
+);
 for (const c of cases) {
   const q = engine.parse(c.query);
   const ours = await engine.execute(q, graph);
-  assert.deepEqual(canonical(toJSON(ours)), canonical(c.hand()), `${c.name}: engine and hand loop disagree`);
+  assert.deepEqual(
+    canonical(toJSON(ours)),
+    canonical(c.hand()),
+    `${c.name}: engine and hand loop disagree`,
+  );
   // Ours: executing the parsed query (its result holds the live nodes); serialisation is the
   // REST layer's cost and the hand loop has no equivalent, so neither side pays it here.
   const o = stats(await sample(() => engine.execute(q, graph), ITER));

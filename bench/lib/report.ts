@@ -38,7 +38,11 @@ export function stats(ns: readonly number[]): Stats {
 }
 
 const fmtNs = (ns: number): string =>
-  ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns.toFixed(0)} ns`;
+  ns >= 1e6
+    ? `${(ns / 1e6).toFixed(2)} ms`
+    : ns >= 1e3
+      ? `${(ns / 1e3).toFixed(1)} µs`
+      : `${ns.toFixed(0)} ns`;
 
 /** Prints a latency comparison line: ours vs the baseline, ratio of means (ours / baseline). */
 export function printLatency(name: string, ours: Stats, baselineName: string, base: Stats): void {
@@ -52,7 +56,13 @@ export function printLatency(name: string, ours: Stats, baselineName: string, ba
 }
 
 /** Prints a figure against its baseline with units, and the ratio ours / baseline. */
-export function printFigure(name: string, ours: number, baselineName: string, base: number, unit: string): void {
+export function printFigure(
+  name: string,
+  ours: number,
+  baselineName: string,
+  base: number,
+  unit: string,
+): void {
   const f = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
   console.log(
     `${name.padEnd(34)} ours ${f(ours)} ${unit} | ${baselineName} ${f(base)} ${unit} | ratio ${(ours / base).toFixed(2)}×`,

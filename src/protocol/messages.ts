@@ -2,7 +2,7 @@
 // Names and payload shapes of the WebSocket protocol (skydive-compat §1.1, §2.1, §2.2, §2.5, §2.6):
 // namespaces, message types, handshake headers, endpoint paths and the Graph payload types.
 
-import type { Metadata, PartialOp } from '../graph/types.js';
+import type { PartialOp } from '../graph/types.js';
 
 /** WebSocket namespaces (the envelope's `Namespace`). `Wildcard` subscribes to all of them. */
 export const Namespace = {
