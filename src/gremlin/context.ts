@@ -32,12 +32,13 @@ export class ExecContext {
   /** The graph steps read: the live graph, a history snapshot after Context(), a SubGraph. */
   view: GraphView;
   readonly history: HistoryProvider | undefined;
-  /** Node sets saved by As('name'). */
-  readonly saved = new Map<string, readonly Node[]>();
   readonly maxResults: number;
   private readonly clock: () => number;
+  /** Infinity without a timeout: then the clock is never read. */
   private readonly deadline: number;
-  private ticks = 0;
+  /** Units of work left before the next deadline check. */
+  private budget: number;
+  private savedSets: Map<string, readonly Node[]> | undefined;
 
   constructor(opts: ExecContextOptions) {
     this.view = opts.view;
@@ -46,6 +47,13 @@ export class ExecContext {
     this.maxResults = opts.limits?.maxResults ?? Infinity;
     const timeout = opts.limits?.timeoutMs;
     this.deadline = timeout === undefined ? Infinity : this.clock() + timeout;
+    this.budget = CHECK_EVERY;
+    this.savedSets = undefined;
+  }
+
+  /** Node sets saved by As('name'). */
+  get saved(): Map<string, readonly Node[]> {
+    return (this.savedSets ??= new Map());
   }
 
   /** The current time in ms (the engine's clock). */
@@ -55,7 +63,10 @@ export class ExecContext {
 
   /** Counts one unit of work; every CHECK_EVERY units the deadline is checked. */
   tick(): void {
-    if (++this.ticks % CHECK_EVERY === 0) this.checkDeadline();
+    if (--this.budget === 0) {
+      this.budget = CHECK_EVERY;
+      this.checkDeadline();
+    }
   }
 
   /** @throws QueryExecutionError SKY_ERR_QUERY_TIMEOUT once the deadline has passed. */

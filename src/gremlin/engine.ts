@@ -117,25 +117,46 @@ export class GremlinEngine {
    * @throws QuerySyntaxError for a string that does not parse; QueryExecutionError when a step
    * cannot run (wrong input kind, unknown node, no history, SKY_ERR_QUERY_TOO_LARGE/TIMEOUT).
    */
-  async execute(
-    query: Query | string,
-    view: GraphView,
-    opts: ExecuteOptions = {},
-  ): Promise<Result> {
-    const q = typeof query === 'string' ? this.parse(query) : query;
-    const ctx = new ExecContext({
-      view,
-      history: opts.history ?? this.history,
-      limits: opts.limits ?? this.limits,
-      clock: this.clock,
-    });
-    let value: Result = { kind: 'graph', view };
-    for (const step of q.steps) {
-      ctx.checkDeadline(step.position);
-      value = await step.exec(value, ctx);
+  execute(query: Query | string, view: GraphView, opts?: ExecuteOptions): Promise<Result> {
+    try {
+      const q = typeof query === 'string' ? this.parse(query) : query;
+      const ctx = new ExecContext({
+        view,
+        history: opts?.history ?? this.history,
+        limits: opts?.limits ?? this.limits,
+        clock: this.clock,
+      });
+      return Promise.resolve(runSteps(q.steps, 0, { kind: 'graph', view }, ctx));
+    } catch (e) {
+      return Promise.reject(e as Error);
     }
-    return value;
   }
+}
+
+/**
+ * Runs `steps[from…]` synchronously for as long as each step answers synchronously; the first
+ * step that returns a promise hands the rest over to an async continuation.
+ */
+function runSteps(
+  steps: readonly Step[],
+  from: number,
+  input: Result,
+  ctx: ExecContext,
+): Result | Promise<Result> {
+  let value = input;
+  for (let i = from; i < steps.length; i++) {
+    const step = steps[i]!;
+    ctx.checkDeadline(step.position);
+    const out = step.exec(value, ctx);
+    if (isThenable(out)) return Promise.resolve(out).then((v) => runSteps(steps, i + 1, v, ctx));
+    value = out;
+  }
+  return value;
+}
+
+/** What `await` would wait for: a promise or any other thenable. */
+function isThenable<T>(v: T | PromiseLike<T>): v is PromiseLike<T> {
+  return typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** Lets each step absorb the steps right after it, as long as it accepts them. */
