@@ -41,9 +41,15 @@ export interface Subscription {
 }
 
 /** Sends `Graph/SyncRequest` and returns the graph of the reply; a non-200 reply throws ApiError. */
-export async function syncRequest(client: WsClient, req: SyncRequestMsg = {}): Promise<GraphJSON> {
+export async function syncRequest(
+  client: WsClient,
+  req: SyncRequestMsg = {},
+  onReply?: (reply: StructMessage) => void,
+): Promise<GraphJSON> {
   const reply = await client.request(
     newStructMessage(Namespace.Graph, GraphMessageType.SyncRequest, req),
+    undefined,
+    onReply,
   );
   if (reply.Status !== 200 && reply.Status !== 0) {
     const text = typeof reply.Obj === 'string' ? reply.Obj : JSON.stringify(reply.Obj);
@@ -85,15 +91,17 @@ export async function subscribe(opts: SubscribeOptions = {}): Promise<Subscripti
   const onClose = () => {
     if (!opts.reconnect) events.end();
   };
+  // The reply marks the point from which events are new: `synced` flips synchronously when it is
+  // decoded, so events in the same network chunk right after it are kept.
   const resync = () => {
     synced = false; // events before the new reply are in it
-    syncRequest(client, req).then(
-      (graph) => {
-        events.push(newStructMessage(Namespace.Graph, GraphMessageType.SyncReply, graph));
-        synced = true;
-      },
-      (err: Error) => events.fail(err),
-    );
+    syncRequest(client, req, (reply) => {
+      if (reply.Status !== 200 && reply.Status !== 0) return;
+      const g = (reply.Obj ?? {}) as Partial<GraphJSON>;
+      const graph = { Nodes: g.Nodes ?? [], Edges: g.Edges ?? [] };
+      events.push(newStructMessage(Namespace.Graph, GraphMessageType.SyncReply, graph));
+      synced = true;
+    }).catch((err: Error) => events.fail(err));
   };
   const events = new MessageStream<StructMessage>(() => {
     client.off('message', onMessage);
@@ -104,8 +112,7 @@ export async function subscribe(opts: SubscribeOptions = {}): Promise<Subscripti
   client.on('close', onClose);
   try {
     await client.connect();
-    const graph = await syncRequest(client, req);
-    synced = true;
+    const graph = await syncRequest(client, req, () => (synced = true));
     client.on('open', resync);
     const close = async () => {
       await client.close();

@@ -78,6 +78,7 @@ interface Pending {
   resolve: (msg: StructMessage) => void;
   reject: (err: Error) => void;
   timer: NodeJS.Timeout;
+  onReply: ((reply: StructMessage) => void) | undefined;
 }
 
 /** Reads the body of a refused upgrade to build an ApiError. */
@@ -243,6 +244,7 @@ export class WsClient extends EventEmitter<WsClientEvents> {
       if (p) {
         this.pending.delete(msg.UUID);
         clearTimeout(p.timer);
+        p.onReply?.(msg);
         p.resolve(msg);
         return;
       }
@@ -305,11 +307,13 @@ export class WsClient extends EventEmitter<WsClientEvents> {
 
   /**
    * Sends a request and waits for the message carrying the same UUID (not emitted as `message`).
-   * Rejects with ClientError SKY_ERR_CLIENT_TIMEOUT after `timeoutMs` (default 10 s).
+   * Rejects with ClientError SKY_ERR_CLIENT_TIMEOUT after `timeoutMs` (default 10 s). `onReply`
+   * runs synchronously when the reply is decoded, before any message that follows it is emitted.
    */
   request(
     msg: StructMessage,
     timeoutMs = this.opts.requestTimeoutMs ?? 10_000,
+    onReply?: (reply: StructMessage) => void,
   ): Promise<StructMessage> {
     const uuid = msg.UUID || globalThis.crypto.randomUUID();
     const out = { ...msg, UUID: uuid };
@@ -323,7 +327,7 @@ export class WsClient extends EventEmitter<WsClientEvents> {
           ),
         );
       }, timeoutMs);
-      this.pending.set(uuid, { resolve, reject, timer });
+      this.pending.set(uuid, { resolve, reject, timer, onReply });
       this.send(out).catch((err: Error) => {
         clearTimeout(timer);
         this.pending.delete(uuid);
