@@ -66,23 +66,34 @@ class WalkStep extends BaseStep {
     }
     for (let level = 0; level < this.maxDepth && frontier.length > 0; level++) {
       const next: Node[] = [];
-      const reach = (e: Edge, id: string): void => {
-        ctx.tick();
-        if (seen.has(id) || !this.edgeOk(e)) return;
-        const n = view.getNode(id);
-        if (!n) return;
-        seen.add(id);
-        out.push(n);
-        next.push(n);
-      };
       for (const n of frontier) {
-        if (this.walk !== 'up') for (const e of view.outEdges(n.id)) reach(e, e.child);
-        if (this.walk !== 'down') for (const e of view.inEdges(n.id)) reach(e, e.parent);
+        if (this.walk !== 'up')
+          for (const e of view.outEdges(n.id)) this.reach(e, e.child, ctx, seen, out, next);
+        if (this.walk !== 'down')
+          for (const e of view.inEdges(n.id)) this.reach(e, e.parent, ctx, seen, out, next);
       }
       ctx.checkSize(out.length, this.name, this.position);
       frontier = next;
     }
     return { kind: 'nodes', nodes: out };
+  }
+
+  /** Follows `e` to node `id` unless it was seen or the edge does not match. */
+  private reach(
+    e: Edge,
+    id: string,
+    ctx: ExecContext,
+    seen: Set<string>,
+    out: Node[],
+    next: Node[],
+  ): void {
+    ctx.tick();
+    if (!this.edgeOk(e) || seen.has(id)) return;
+    const n = ctx.view.getNode(id);
+    if (!n) return;
+    seen.add(id);
+    out.push(n);
+    next.push(n);
   }
 }
 

@@ -3,7 +3,7 @@
 // filters, a Range/Limit and a Count, so that `V().Has(…).Out().Limit(1)` stops as early as it can.
 import type { Edge, Node } from '../../graph/types.js';
 import type { ExecContext } from '../context.js';
-import type { KeyValueFilter } from '../filters.js';
+import type { Accessor, KeyValueFilter } from '../filters.js';
 import { allOf, elementAccessor, mapAccessor, toPredicate } from '../filters.js';
 import type { Step } from '../step.js';
 import { BaseStep, applyToCustom } from '../step.js';
@@ -34,6 +34,52 @@ export type StreamKind = 'nodes' | 'edges' | 'values';
  */
 export type Emit<T> = (el: T, trusted?: boolean) => boolean;
 
+type Predicate = (el: unknown) => boolean;
+
+/** What a stream step does with what it produces, compiled once per output kind. */
+interface Plan {
+  readonly step: StreamStep;
+  /** All fused filters, or undefined when there are none. */
+  readonly pred: Predicate | undefined;
+  readonly from: number;
+  readonly to: number;
+  readonly countOnly: boolean;
+}
+
+/**
+ * Collects what one execution of a stream step emits: applies the plan's filters and range,
+ * counts or stores, and enforces the limits. One per execution (a step may run concurrently).
+ */
+class Collector {
+  readonly out: unknown[] = [];
+  private count = 0;
+  private index = 0;
+
+  constructor(
+    private readonly plan: Plan,
+    private readonly ctx: ExecContext,
+  ) {}
+
+  /** Takes one element; false once the range is exhausted. */
+  push(el: unknown, trusted: boolean | undefined): boolean {
+    const plan = this.plan;
+    this.ctx.tick();
+    if (plan.pred !== undefined && trusted !== true && !plan.pred(el)) return true;
+    if (this.index++ < plan.from) return true;
+    if (plan.countOnly) this.count++;
+    else if (this.out.push(el) > this.ctx.maxResults)
+      this.ctx.checkSize(this.out.length, plan.step.name, plan.step.position);
+    return this.index < plan.to;
+  }
+
+  result(kind: StreamKind): TraversalValue {
+    if (this.plan.countOnly) return { kind: 'number', value: this.count };
+    if (kind === 'nodes') return { kind, nodes: this.out as Node[] };
+    if (kind === 'edges') return { kind, edges: this.out as Edge[] };
+    return { kind, values: this.out };
+  }
+}
+
 /** Base class of steps that produce a list of nodes, edges or values element by element. */
 export abstract class StreamStep extends BaseStep {
   /** Filters applied to every produced element (own parameters, then absorbed Has steps). */
@@ -41,7 +87,9 @@ export abstract class StreamStep extends BaseStep {
   private range: { from: number; to: number } | undefined;
   private countOnly = false;
   private readonly absorbed: Step[] = [];
-  private compiled: Partial<Record<StreamKind, ((el: unknown) => boolean) | undefined>> = {};
+  /** Plans for nodes/edges and for values, compiled at first use (after fusion). */
+  private elementPlan: Plan | undefined;
+  private valuePlan: Plan | undefined;
 
   /** The output kind for `input`, or undefined when the step does not accept it. */
   protected abstract outputKind(input: TraversalValue): StreamKind | undefined;
@@ -61,6 +109,7 @@ export abstract class StreamStep extends BaseStep {
   /** Slices the output to [from, to) (Range/Limit steps use it on themselves). */
   protected sliceTo(from: number, to: number): void {
     this.range = { from, to };
+    this.elementPlan = this.valuePlan = undefined;
   }
 
   absorb(next: Step): boolean {
@@ -74,49 +123,32 @@ export abstract class StreamStep extends BaseStep {
       this.range = { from: f.from, to: f.to };
     } else this.countOnly = true;
     this.absorbed.push(next);
+    this.elementPlan = this.valuePlan = undefined;
     return true;
   }
 
-  private predicate(kind: StreamKind): ((el: unknown) => boolean) | undefined {
-    if (!(kind in this.compiled)) {
-      const acc = kind === 'values' ? mapAccessor : elementAccessor;
-      const preds = this.filters.map((f) =>
-        toPredicate(f, acc as (el: unknown, key: string) => unknown),
-      );
-      this.compiled[kind] = allOf(preds);
-    }
-    return this.compiled[kind];
+  private compile(acc: Accessor<unknown>): Plan {
+    return {
+      step: this,
+      pred: allOf(this.filters.map((f) => toPredicate(f, acc))),
+      from: Math.max(0, this.range?.from ?? 0),
+      to: this.range?.to ?? Infinity,
+      countOnly: this.countOnly,
+    };
   }
 
   exec(input: TraversalValue, ctx: ExecContext): TraversalValue | Promise<TraversalValue> {
     const kind = this.outputKind(input);
     if (kind === undefined) return this.execOnCustom(input, ctx);
-    const pred = this.predicate(kind);
-    const from = Math.max(0, this.range?.from ?? 0);
-    const to = this.range?.to ?? Infinity;
-    const out: unknown[] = [];
-    let count = 0;
-    let index = 0;
-    const countOnly = this.countOnly;
-    const max = ctx.maxResults;
-    const emit: Emit<unknown> = (el, trusted) => {
-      ctx.tick();
-      if (pred !== undefined && trusted !== true && !pred(el)) return true;
-      const i = index++;
-      if (i < from) return true;
-      if (countOnly) count++;
-      else if (out.push(el) > max) ctx.checkSize(out.length, this.name, this.position);
-      return index < to;
-    };
-    const finish = (): TraversalValue => {
-      if (countOnly) return { kind: 'number', value: count };
-      if (kind === 'nodes') return { kind, nodes: out as Node[] };
-      if (kind === 'edges') return { kind, edges: out as Edge[] };
-      return { kind, values: out };
-    };
-    if (to <= from) return finish();
-    const p = this.produce(input, ctx, emit);
-    return p ? p.then(finish) : finish();
+    const plan =
+      kind === 'values'
+        ? (this.valuePlan ??= this.compile(mapAccessor))
+        : (this.elementPlan ??= this.compile(elementAccessor as Accessor<unknown>));
+    const c = new Collector(plan, ctx);
+    if (plan.to <= plan.from) return c.result(kind);
+    // An inline arrow, not a named closure: tsx's keepNames would rename every copy it creates.
+    const p = this.produce(input, ctx, (el, trusted) => c.push(el, trusted));
+    return p ? p.then(() => c.result(kind)) : c.result(kind);
   }
 
   /** A custom value gets this step unfused, then each absorbed step in order. */

@@ -24,18 +24,28 @@ abstract class AdjacencyStep extends StreamStep {
   }
 }
 
-/** Calls `fn` for each edge of `node` in `direction`; a self-loop is visited once. Stops on false. */
-function eachEdge(
+/**
+ * Emits, for each edge of `node` in `direction`, the edge itself (`edges`) or the node at its
+ * other end; a self-loop is visited once. False when `emit` asked to stop.
+ */
+function emitAdjacent(
   view: GraphView,
   node: Node,
   direction: Direction,
-  fn: (e: Edge, outgoing: boolean) => boolean,
+  edges: boolean,
+  emit: Emit<Node | Edge>,
 ): boolean {
-  if (direction !== 'in') for (const e of view.outEdges(node.id)) if (!fn(e, true)) return false;
+  if (direction !== 'in') {
+    for (const e of view.outEdges(node.id)) {
+      const el = edges ? e : view.getNode(e.child);
+      if (el !== undefined && !emit(el)) return false;
+    }
+  }
   if (direction !== 'out') {
     for (const e of view.inEdges(node.id)) {
       if (direction === 'both' && e.parent === e.child) continue;
-      if (!fn(e, false)) return false;
+      const el = edges ? e : view.getNode(e.parent);
+      if (el !== undefined && !emit(el)) return false;
     }
   }
   return true;
@@ -47,16 +57,10 @@ export class NodeToNodeStep extends AdjacencyStep {
     return input.kind === 'nodes' ? 'nodes' : undefined;
   }
 
-  protected produce(input: TraversalValue, ctx: ExecContext, emit: Emit<Node>): void {
+  protected produce(input: TraversalValue, ctx: ExecContext, emit: Emit<Node | Edge>): void {
     if (input.kind !== 'nodes') return;
-    const view = ctx.view;
-    for (const n of input.nodes) {
-      const more = eachEdge(view, n, this.direction, (e, outgoing) => {
-        const other = view.getNode(outgoing ? e.child : e.parent);
-        return other === undefined || emit(other);
-      });
-      if (!more) return;
-    }
+    for (const n of input.nodes)
+      if (!emitAdjacent(ctx.view, n, this.direction, false, emit)) return;
   }
 }
 
@@ -66,9 +70,9 @@ export class NodeToEdgeStep extends AdjacencyStep {
     return input.kind === 'nodes' ? 'edges' : undefined;
   }
 
-  protected produce(input: TraversalValue, ctx: ExecContext, emit: Emit<Edge>): void {
+  protected produce(input: TraversalValue, ctx: ExecContext, emit: Emit<Node | Edge>): void {
     if (input.kind !== 'nodes') return;
-    for (const n of input.nodes) if (!eachEdge(ctx.view, n, this.direction, (e) => emit(e))) return;
+    for (const n of input.nodes) if (!emitAdjacent(ctx.view, n, this.direction, true, emit)) return;
   }
 }
 
