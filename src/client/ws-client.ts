@@ -12,7 +12,7 @@ import {
   Namespace,
   ServiceType,
   WsPath,
-  decodeStructMessage,
+  decodeFrame,
   encodeStructMessage,
   type ClientProtocolName,
   type StructMessage,
@@ -235,7 +235,7 @@ export class WsClient extends EventEmitter<WsClientEvents> {
       const raw = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       let msg: StructMessage;
       try {
-        msg = decodeStructMessage(isBinary ? raw : raw.toString('utf8'), this.protocol);
+        msg = decodeFrame(raw, isBinary);
       } catch (err) {
         this.report(err as Error);
         return;

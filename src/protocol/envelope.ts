@@ -50,3 +50,27 @@ export function decodeStructMessage(
   }
   return decodeStructMessageJSON(data);
 }
+
+const OPEN_BRACE = 0x7b;
+
+/** True when binary bytes look like JSON text rather than a protobuf envelope. */
+function looksLikeJSON(data: Uint8Array): boolean {
+  for (const b of data) {
+    if (b === 0x20 || b === 0x09 || b === 0x0d || b === 0x0a) continue;
+    return b === OPEN_BRACE;
+  }
+  return false;
+}
+
+/**
+ * Decodes one received frame whatever the connection announced. Text frames are JSON. Binary
+ * frames are protobuf envelopes unless they start with `{` (Skydive's flow client announces JSON
+ * and sends binary frames, §10; a JSON client may also send its text as a binary frame). A
+ * protobuf envelope cannot start with `{` (field 15, wire type 3), so the guess is unambiguous.
+ * @throws InvalidArgumentError (SKY_ERR_INVALID_MESSAGE / SKY_ERR_PROTOBUF) on undecodable bytes.
+ */
+export function decodeFrame(data: Uint8Array | string, isBinary: boolean): StructMessage {
+  if (typeof data === 'string' || !isBinary || looksLikeJSON(data))
+    return decodeStructMessageJSON(data);
+  return decodeStructMessageProto(data);
+}

@@ -150,3 +150,22 @@ describe('#encodeStructMessage / #decodeStructMessage', () => {
     assert.throws(() => decodeStructMessage('{"Type":"X"}', ClientProtocol.Protobuf));
   });
 });
+
+describe('decodeFrame', () => {
+  it('reads text frames and binary frames of either encoding', async () => {
+    const { decodeFrame } = await import('./envelope.js');
+    const { encodeStructMessageProto } = await import('./protobuf.js');
+    const msg = {
+      Namespace: 'Graph',
+      Type: 'SyncRequest',
+      UUID: 'u1',
+      Status: 200,
+      Obj: { Time: 1 },
+    };
+    const json = JSON.stringify(msg);
+    assert.deepEqual(decodeFrame(json, false).Obj, { Time: 1 });
+    assert.deepEqual(decodeFrame(Buffer.from(' ' + json), true).Obj, { Time: 1 });
+    assert.deepEqual(decodeFrame(encodeStructMessageProto(msg), true).Obj, { Time: 1 });
+    assert.throws(() => decodeFrame(Buffer.from([0x0a, 0xff]), true), { code: 'SKY_ERR_PROTOBUF' });
+  });
+});
