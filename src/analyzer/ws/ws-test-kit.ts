@@ -5,8 +5,6 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { WebSocket, type ClientOptions } from 'ws';
-import { Graph } from '../../graph/index.js';
-import { GremlinEngine } from '../../gremlin/index.js';
 import {
   decodeStructMessageJSON,
   decodeStructMessageProto,
@@ -15,47 +13,31 @@ import {
   newStructMessage,
   type StructMessage,
 } from '../../protocol/index.js';
-import { createAuth } from '../auth/index.js';
 import type { AnalyzerContext } from '../context.js';
+import { testContext, testSettings } from '../testing/context.js';
 import type { AnalyzerSettings } from '../settings.js';
-import { StatusRegistry } from '../status.js';
 import { attachWebSocket, type AttachOptions, type WebSocketHub } from './attach.js';
 
-/** Settings of a test hub (noauth, small keepalive unless overridden). */
+/** Settings of a test hub: the analyzer's test settings with host `hub1` and a 5 s pong timeout. */
 export function hubSettings(over: Partial<AnalyzerSettings> = {}): AnalyzerSettings {
-  return {
+  return testSettings({
     hostID: 'hub1',
-    version: '0.0.0-test',
-    listen: { host: '127.0.0.1', port: 0 },
-    maxBodySize: 1024 * 1024,
-    query: { timeoutMs: 10_000, maxResults: 100_000 },
     ws: { pingDelayMs: 2000, pongTimeoutMs: 5000, queueSize: 10_000, writeCompression: false },
-    auth: {
-      api: { name: 'noauth', type: 'noauth', role: 'admin' },
-      cluster: { name: 'noauth', type: 'noauth', role: 'admin' },
-    },
-    rbacPolicy: [],
     configValue: () => undefined,
     ...over,
-  };
+  });
 }
 
-/** A fresh context for a hub. */
+/** A fresh context for a hub (logs at WS_TEST_LOG level, silent by default). */
 export function hubContext(
   settings: AnalyzerSettings,
   over: Partial<AnalyzerContext> = {},
 ): AnalyzerContext {
-  const origin = `analyzer.${settings.hostID}`;
-  return {
-    settings,
+  return testContext({
     logger: pino({ level: process.env['WS_TEST_LOG'] ?? 'silent' }),
-    graph: new Graph({ host: settings.hostID, origin }),
-    gremlin: new GremlinEngine(),
-    auth: createAuth(settings),
-    status: new StatusRegistry(),
-    origin,
     ...over,
-  };
+    settings,
+  });
 }
 
 /** A running hub: its context, its WebSocketHub, and its base URL `ws://127.0.0.1:<port>`. */
