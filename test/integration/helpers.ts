@@ -133,8 +133,8 @@ export interface TestAnalyzer {
   tls: TlsOptions | undefined;
   /** A REST client of this analyzer (TLS set up); credentials in `opts`. */
   client(opts?: SkydiveClientOptions): SkydiveClient;
-  /** Base options of a WsClient to this analyzer (TLS set up). */
-  ws(opts?: WsClientOptions): WsClientOptions;
+  /** Options of a WsClient (or subscribe()) to this analyzer, TLS set up, `opts` added. */
+  ws<O extends WsClientOptions>(opts?: O): O & WsClientOptions;
   /** Stops it (idempotent); registered for teardown already. */
   close(): Promise<void>;
 }
@@ -184,7 +184,7 @@ export async function startTestAnalyzer(
     certificate,
     tls,
     client: (o = {}) => new SkydiveClient({ analyzer: handle.address, tls, ...o }),
-    ws: (o = {}) => ({ analyzer: handle.address, tls, ...o }),
+    ws: <O extends WsClientOptions>(o?: O) => ({ analyzer: handle.address, tls, ...o }) as O,
     close,
   };
 }
