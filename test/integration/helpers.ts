@@ -230,3 +230,9 @@ export function suiteTeardown(): Teardown {
   });
   return { after: (fn) => void fns.push(fn) };
 }
+
+/**
+ * Options of a test that waits for messages: a generous limit so that a message that never comes
+ * fails the test instead of hanging the run (not a speed requirement).
+ */
+export const WAITS = { timeout: 30_000 } as const;

@@ -22,7 +22,13 @@ import {
   type StructMessage,
 } from '../../src/protocol/index.js';
 import { edge, node, simpleGraph } from '../fixtures/topologies/simple.js';
-import { closeLater, startTestAnalyzer, suiteTeardown, type TestAnalyzer } from './helpers.js';
+import {
+  closeLater,
+  startTestAnalyzer,
+  suiteTeardown,
+  WAITS,
+  type TestAnalyzer,
+} from './helpers.js';
 
 const teardown = suiteTeardown();
 let an: TestAnalyzer;
@@ -55,54 +61,65 @@ before(async () => {
 });
 
 describe('X-Update-Policy: partial', () => {
-  test('a PATCH reaches a partial subscriber as Ops, a full one as the whole node', async (t) => {
-    const partial = closeLater(t, await subscribe(an.ws({ hostId: 'it-partial', partial: true })));
-    const full = closeLater(t, await subscribe(an.ws({ hostId: 'it-full' })));
-    const rest = an.client();
-    await rest.patch('node', node.eth0, [
-      { op: 'add', path: '/Metadata/Speed', value: 10_000 },
-      { op: 'remove', path: '/Metadata/State' },
-    ]);
+  test(
+    'a PATCH reaches a partial subscriber as Ops, a full one as the whole node',
+    WAITS,
+    async (t) => {
+      const partial = closeLater(
+        t,
+        await subscribe(an.ws({ hostId: 'it-partial', partial: true })),
+      );
+      const full = closeLater(t, await subscribe(an.ws({ hostId: 'it-full' })));
+      const rest = an.client();
+      await rest.patch('node', node.eth0, [
+        { op: 'add', path: '/Metadata/Speed', value: 10_000 },
+        { op: 'remove', path: '/Metadata/State' },
+      ]);
 
-    const p = await waitFor(partial.events, about(T.NodePartiallyUpdated, node.eth0));
-    const body = p.Obj as PartiallyUpdatedMsg;
-    assert.equal(body.Revision, 2);
-    assert.ok(body.UpdatedAt > 0);
-    const ops = [...(body.Ops ?? [])].sort((a, b) => a.Key.localeCompare(b.Key));
-    assert.deepEqual(ops, [
-      { Type: 1, Key: 'Speed', Value: 10_000 },
-      { Type: 2, Key: 'State' },
-    ]);
+      const p = await waitFor(partial.events, about(T.NodePartiallyUpdated, node.eth0));
+      const body = p.Obj as PartiallyUpdatedMsg;
+      assert.equal(body.Revision, 2);
+      assert.ok(body.UpdatedAt > 0);
+      const ops = [...(body.Ops ?? [])].sort((a, b) => a.Key.localeCompare(b.Key));
+      assert.deepEqual(ops, [
+        { Type: 1, Key: 'Speed', Value: 10_000 },
+        { Type: 2, Key: 'State' },
+      ]);
 
-    const f = await waitFor(full.events, about(T.NodeUpdated, node.eth0));
-    const n = f.Obj as NodeJSON;
-    assert.equal(n.Metadata['Speed'], 10_000);
-    assert.equal('State' in n.Metadata, false);
-    assert.equal(n.Revision, 2);
-  });
+      const f = await waitFor(full.events, about(T.NodeUpdated, node.eth0));
+      const n = f.Obj as NodeJSON;
+      assert.equal(n.Metadata['Speed'], 10_000);
+      assert.equal('State' in n.Metadata, false);
+      assert.equal(n.Revision, 2);
+    },
+  );
 
-  test('edges too, and a filtered partial subscriber gets ops for what it keeps', async (t) => {
-    const filter = "G.E().Has('RelationType', 'layer2').SubGraph()";
-    const sub = closeLater(
-      t,
-      await subscribe(an.ws({ hostId: 'it-partial-filtered', partial: true, filter })),
-    );
-    assert.equal(sub.graph.Edges.length, 4);
-    const rest = an.client();
-    // outside the filter: nothing may arrive about it before the next message
-    await rest.patch('edge', edge.hostA_eth0, [{ op: 'add', path: '/Metadata/Cost', value: 1 }]);
-    await rest.patch('edge', edge.br0_vethA0, [{ op: 'add', path: '/Metadata/VLAN', value: 10 }]);
-    const m = await waitFor(sub.events, () => true);
-    assert.equal(m.Type, T.EdgePartiallyUpdated);
-    assert.deepEqual(m.Obj, {
-      ID: edge.br0_vethA0,
-      UpdatedAt: (m.Obj as PartiallyUpdatedMsg).UpdatedAt,
-      Revision: 2,
-      Ops: [{ Type: 1, Key: 'VLAN', Value: 10 }],
-    });
-  });
+  test(
+    'edges too, and a filtered partial subscriber gets ops for what it keeps',
+    WAITS,
+    async (t) => {
+      const filter = "G.E().Has('RelationType', 'layer2').SubGraph()";
+      const sub = closeLater(
+        t,
+        await subscribe(an.ws({ hostId: 'it-partial-filtered', partial: true, filter })),
+      );
+      assert.equal(sub.graph.Edges.length, 4);
+      const rest = an.client();
+      // outside the filter: nothing may arrive about it before the next message
+      await rest.patch('edge', edge.hostA_eth0, [{ op: 'add', path: '/Metadata/Cost', value: 1 }]);
+      await rest.patch('edge', edge.br0_vethA0, [{ op: 'add', path: '/Metadata/VLAN', value: 10 }]);
+      const m = await waitFor(sub.events, () => true);
+      assert.equal(m.Type, T.EdgePartiallyUpdated);
+      assert.deepEqual(m.Obj, {
+        ID: edge.br0_vethA0,
+        UpdatedAt: (m.Obj as PartiallyUpdatedMsg).UpdatedAt,
+        Revision: 2,
+        Ops: [{ Type: 1, Key: 'VLAN', Value: 10 }],
+      });
+    },
+  );
 
-  test('a publisher NodePartiallyUpdated is relayed with its Ops', async (t) => {
+  test('a publisher NodePartiallyUpdated is relayed with its Ops', WAITS, async (t) => {
     const partial = closeLater(
       t,
       await subscribe(an.ws({ hostId: 'it-partial-2', partial: true })),
@@ -153,38 +170,42 @@ describe('/ws/pubsub', () => {
   });
 
   for (const filter of [undefined, "G.V().Has('Type', 'device').SubGraph()"]) {
-    test(`a peer's own writes are not echoed (${filter ? 'filtered' : 'unfiltered'})`, async (t) => {
-      const suffix = filter ? 'f' : 'u';
-      const a = await peer(t, { hostId: `it-ps-a-${suffix}`, gremlinFilter: filter });
-      const b = await peer(t, { hostId: `it-ps-b-${suffix}`, gremlinFilter: filter });
-      // A publishes; a SyncRequest answered after its writes shows they were applied
-      const mine = device(`mine-${suffix}`, `mine-${suffix}`);
-      await a.ws.send(graphMsg(T.NodeAdded, mine));
-      await a.ws.send(
-        graphMsg(T.NodeUpdated, { ...mine, Metadata: { ...mine.Metadata, MTU: 1 }, Revision: 2 }),
-      );
-      const link: EdgeJSON = {
-        ...device(`link-${suffix}`, ''),
-        Metadata: { RelationType: 'ownership' },
-        Parent: node.hostA,
-        Child: mine.ID,
-      };
-      await a.ws.send(graphMsg(T.EdgeAdded, link));
-      await a.ws.request(graphMsg(T.SyncRequest, {}));
-      assert.equal((await an.client().nodes(`G.V('${mine.ID}')`))[0]?.Metadata['MTU'], 1);
+    test(
+      `a peer's own writes are not echoed (${filter ? 'filtered' : 'unfiltered'})`,
+      WAITS,
+      async (t) => {
+        const suffix = filter ? 'f' : 'u';
+        const a = await peer(t, { hostId: `it-ps-a-${suffix}`, gremlinFilter: filter });
+        const b = await peer(t, { hostId: `it-ps-b-${suffix}`, gremlinFilter: filter });
+        // A publishes; a SyncRequest answered after its writes shows they were applied
+        const mine = device(`mine-${suffix}`, `mine-${suffix}`);
+        await a.ws.send(graphMsg(T.NodeAdded, mine));
+        await a.ws.send(
+          graphMsg(T.NodeUpdated, { ...mine, Metadata: { ...mine.Metadata, MTU: 1 }, Revision: 2 }),
+        );
+        const link: EdgeJSON = {
+          ...device(`link-${suffix}`, ''),
+          Metadata: { RelationType: 'ownership' },
+          Parent: node.hostA,
+          Child: mine.ID,
+        };
+        await a.ws.send(graphMsg(T.EdgeAdded, link));
+        await a.ws.request(graphMsg(T.SyncRequest, {}));
+        assert.equal((await an.client().nodes(`G.V('${mine.ID}')`))[0]?.Metadata['MTU'], 1);
 
-      // B publishes afterwards: A's copy of B's write is the barrier
-      const theirs = device(`theirs-${suffix}`, `theirs-${suffix}`);
-      await b.ws.send(graphMsg(T.NodeAdded, theirs));
-      await a.received(about(T.NodeAdded, theirs.ID));
-      const aboutMine = a.got.filter((m) => {
-        const o = m.Obj as { ID?: string } | null;
-        return o?.ID === mine.ID || o?.ID === link.ID;
-      });
-      assert.deepEqual(aboutMine, [], 'A received its own writes');
-      // B did get A's writes, and not its own
-      await b.received(about(T.NodeAdded, mine.ID));
-      assert.equal(b.got.filter(about(T.NodeAdded, theirs.ID)).length, 0);
-    });
+        // B publishes afterwards: A's copy of B's write is the barrier
+        const theirs = device(`theirs-${suffix}`, `theirs-${suffix}`);
+        await b.ws.send(graphMsg(T.NodeAdded, theirs));
+        await a.received(about(T.NodeAdded, theirs.ID));
+        const aboutMine = a.got.filter((m) => {
+          const o = m.Obj as { ID?: string } | null;
+          return o?.ID === mine.ID || o?.ID === link.ID;
+        });
+        assert.deepEqual(aboutMine, [], 'A received its own writes');
+        // B did get A's writes, and not its own
+        await b.received(about(T.NodeAdded, mine.ID));
+        assert.equal(b.got.filter(about(T.NodeAdded, theirs.ID)).length, 0);
+      },
+    );
   }
 });
