@@ -82,22 +82,37 @@ export function existsTerm(key: string, negate = false): FilterTerm {
   return { key, match: negate ? (v) => v === undefined : exists };
 }
 
+/**
+ * Reads `key` of graph elements exactly like getField, resolved once: a plain metadata key (the
+ * common case) becomes a direct property read.
+ */
+function elementReader(key: string): (el: GraphElement) => unknown {
+  if (key.startsWith('@') || key === 'Parent' || key === 'Child') return (el) => getField(el, key);
+  const k = key.startsWith('Metadata.') ? key.slice(9) : key;
+  if (k.includes('.')) return (el) => getMetadataValue(el.metadata, k);
+  return (el) => el.metadata[k];
+}
+
 /** Turns a filter into a predicate on elements read through `acc`. */
 export function toPredicate<T>(f: KeyValueFilter, acc: Accessor<T>): (el: T) => boolean {
-  const terms = f.terms;
-  if (terms.length === 0) return () => true;
-  if (terms.length === 1) {
-    const { key, match } = terms[0]!;
-    return (el) => match(acc(el, key));
+  const fast = acc === (elementAccessor as Accessor<unknown>);
+  const compiled = f.terms.map((t) => ({
+    read: fast ? (elementReader(t.key) as (el: T) => unknown) : (el: T) => acc(el, t.key),
+    match: t.match,
+  }));
+  if (compiled.length === 0) return () => true;
+  if (compiled.length === 1) {
+    const { read, match } = compiled[0]!;
+    return (el) => match(read(el));
   }
   if (f.op === 'and') {
     return (el) => {
-      for (const t of terms) if (!t.match(acc(el, t.key))) return false;
+      for (const t of compiled) if (!t.match(t.read(el))) return false;
       return true;
     };
   }
   return (el) => {
-    for (const t of terms) if (t.match(acc(el, t.key))) return true;
+    for (const t of compiled) if (t.match(t.read(el))) return true;
     return false;
   };
 }

@@ -30,6 +30,12 @@ describe('#valueMatcher literals', () => {
     assert.equal(valueMatcher('c')(['a', 'b']), false);
   });
 
+  it('matches booleans inside arrays, never numbers or strings standing for them', () => {
+    assert.equal(valueMatcher(false)([true, false]), true);
+    assert.equal(valueMatcher(true)([1, 'true']), false);
+    assert.equal(valueMatcher('1500')([1500]), false);
+  });
+
   it('never matches an absent field', () => {
     assert.equal(valueMatcher('x')(undefined), false);
   });

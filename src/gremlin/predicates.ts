@@ -219,6 +219,9 @@ function predicateMatcher(p: PredicateParam): ValueMatcher {
 /** Compiles a Has-style value (literal or predicate) into a matcher of field values. */
 export function valueMatcher(value: Scalar | PredicateParam): ValueMatcher {
   if (typeof value === 'object') return predicateMatcher(value);
+  // Strings and booleans compare exactly: no per-candidate closure needed.
+  if (typeof value !== 'number')
+    return (v) => v === value || (Array.isArray(v) && v.includes(value));
   const eq = equals(value);
   return (v) => anyOf(v, eq);
 }
