@@ -61,9 +61,9 @@ export class ExecContext {
     return this.clock();
   }
 
-  /** Counts one unit of work; every CHECK_EVERY units the deadline is checked. */
-  tick(): void {
-    if (--this.budget === 0) {
+  /** Counts `units` of work (default one); every CHECK_EVERY units the deadline is checked. */
+  tick(units = 1): void {
+    if ((this.budget -= units) <= 0) {
       this.budget = CHECK_EVERY;
       this.checkDeadline();
     }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { QueryExecutionError, QuerySyntaxError } from '../../graph/errors.js';
+import { Graph } from '../../graph/graph.js';
 import type { GraphView } from '../../graph/types.js';
 import { GremlinEngine } from '../engine.js';
 import { toJSON } from '../json.js';
@@ -92,6 +93,34 @@ describe('#V', () => {
     ]) {
       assert.deepEqual(toJSON(await run(q, plain)), toJSON(await run(q, g)), q);
     }
+  });
+
+  it('answers a single indexed equality from the bucket, limits included', async () => {
+    const g = buildFixtureGraph();
+    const plain = new MemoryView(g.nodes(), g.edges());
+    for (const q of [
+      "G.V().Has('Type', 'veth')",
+      "G.V().Has('Type', 'veth').Count()",
+      "G.V().Has('Name', 'nope')",
+      "G.V().Has('Name', 'nope').Count()",
+    ]) {
+      assert.deepEqual(toJSON(await run(q, g)), toJSON(await run(q, plain)), q);
+    }
+    const limited = new GremlinEngine({ limits: { maxResults: 1 } });
+    await assert.rejects(limited.execute("G.V().Has('Type', 'veth')", g), (e: unknown) => {
+      assert.ok(e instanceof QueryExecutionError);
+      assert.equal(e.code, 'SKY_ERR_QUERY_TOO_LARGE');
+      assert.equal(e.position, 2);
+      return true;
+    });
+    assert.ok(num(await limited.execute("G.V().Has('Type', 'veth').Count()", g)) > 1);
+    const big = new Graph();
+    for (let i = 0; i < 3000; i++) big.newNode({ Name: `n${i}`, Type: 'veth' });
+    let t = 0;
+    const slow = new GremlinEngine({ limits: { timeoutMs: 1 }, clock: () => t++ });
+    await assert.rejects(slow.execute("G.V().Has('Type', 'veth')", big), {
+      code: 'SKY_ERR_QUERY_TIMEOUT',
+    });
   });
 
   it('reads the @ fields', async () => {

@@ -5,7 +5,7 @@ import { QueryExecutionError, QuerySyntaxError } from '../../graph/errors.js';
 import type { Node } from '../../graph/types.js';
 import type { ExecContext } from '../context.js';
 import { describeParam } from '../params.js';
-import type { StepSpec } from '../step.js';
+import type { Step, StepSpec } from '../step.js';
 import { BaseStep, applyToCustom } from '../step.js';
 import type { TimeContextSpec } from '../time.js';
 import { parseTimeContext, resolveTime } from '../time.js';
@@ -44,37 +44,91 @@ function indexKey(key: string): string | undefined {
 const sizeOf = (it: Iterable<unknown>): number =>
   it instanceof Set ? it.size : Array.isArray(it) ? it.length : Number.MAX_SAFE_INTEGER;
 
+function countOf(it: Iterable<unknown>): number {
+  if (it instanceof Set || Array.isArray(it)) return sizeOf(it);
+  let n = 0;
+  for (const _ of it) n++;
+  return n;
+}
+
+interface Lookup {
+  readonly key: string;
+  readonly value: string;
+}
+
+/** The fused literal equalities V() may answer from an index, worked out once per query. */
+interface IndexPlan {
+  readonly lookups: readonly Lookup[];
+  /** The lookup that alone decides every fused filter (its hits need no re-check), if any. */
+  readonly exact: Lookup | undefined;
+}
+
 /** `V()` / `V('id')`. */
 export class VStep extends StreamStep {
   private readonly id: string | undefined;
+  private indexPlan: IndexPlan | undefined;
 
   constructor(spec: StepSpec) {
     super(spec);
     this.id = optionalId(spec);
   }
 
+  override absorb(next: Step): boolean {
+    this.indexPlan = undefined;
+    return super.absorb(next);
+  }
+
   protected outputKind(input: TraversalValue): StreamKind | undefined {
     return input.kind === 'graph' ? 'nodes' : undefined;
   }
 
-  /**
-   * The smallest index bucket among the fused literal equalities, if any key is indexed, and
-   * whether that lookup alone decides every fused filter (so elements need no re-check).
-   */
-  private candidates(ctx: ExecContext): { nodes: Iterable<Node>; exact: boolean } | undefined {
-    let best: Iterable<Node> | undefined;
+  private planIndex(): IndexPlan {
+    const lookups: Lookup[] = [];
     const filters = this.fusedFilters;
     for (const f of filters) {
       if (f.op !== 'and' && f.terms.length > 1) continue;
       for (const t of f.terms) {
         const key = t.literal === undefined ? undefined : indexKey(t.key);
-        if (key === undefined) continue;
-        const hit = ctx.view.lookupNodes(key, t.literal);
-        if (hit !== undefined && (best === undefined || sizeOf(hit) < sizeOf(best))) best = hit;
+        if (key !== undefined) lookups.push({ key, value: t.literal! });
       }
     }
-    if (best === undefined) return undefined;
-    return { nodes: best, exact: filters.length === 1 && filters[0]!.terms.length === 1 };
+    const single = filters.length === 1 && filters[0]!.terms.length === 1;
+    return { lookups, exact: single ? lookups[0] : undefined };
+  }
+
+  /** The smallest index bucket among the fused literal equalities, if any key is indexed. */
+  private candidates(ctx: ExecContext, plan: IndexPlan): Iterable<Node> | undefined {
+    let best: Iterable<Node> | undefined;
+    for (const { key, value } of plan.lookups) {
+      const hit = ctx.view.lookupNodes(key, value);
+      if (hit !== undefined && (best === undefined || sizeOf(hit) < sizeOf(best))) best = hit;
+    }
+    return best;
+  }
+
+  override exec(input: TraversalValue, ctx: ExecContext): TraversalValue | Promise<TraversalValue> {
+    if (input.kind === 'graph' && this.id === undefined) {
+      const exact = (this.indexPlan ??= this.planIndex()).exact;
+      const shape = this.shape;
+      if (exact !== undefined && shape !== 'slice') {
+        const hit = ctx.view.lookupNodes(exact.key, exact.value);
+        if (hit !== undefined) return this.fromIndex(hit, shape === 'count', ctx);
+      }
+    }
+    return super.exec(input, ctx);
+  }
+
+  /** The answer straight from an index bucket that decides every fused filter. */
+  private fromIndex(hit: Iterable<Node>, count: boolean, ctx: ExecContext): TraversalValue {
+    if (count) {
+      const n = countOf(hit);
+      ctx.tick(n);
+      return { kind: 'number', value: n };
+    }
+    const nodes = Array.from(hit);
+    ctx.tick(nodes.length);
+    ctx.checkSize(nodes.length, this.name, this.position);
+    return { kind: 'nodes', nodes };
   }
 
   protected produce(_input: TraversalValue, ctx: ExecContext, emit: Emit<Node>): void {
@@ -90,9 +144,11 @@ export class VStep extends StreamStep {
       emit(node);
       return;
     }
-    const hit = this.candidates(ctx);
+    const plan = (this.indexPlan ??= this.planIndex());
+    const hit = plan.lookups.length > 0 ? this.candidates(ctx, plan) : undefined;
     if (hit) {
-      for (const n of hit.nodes) if (!emit(n, hit.exact)) return;
+      const trusted = plan.exact !== undefined;
+      for (const n of hit) if (!emit(n, trusted)) return;
       return;
     }
     for (const n of ctx.view.nodes()) if (!emit(n)) return;

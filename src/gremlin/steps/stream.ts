@@ -106,6 +106,11 @@ export abstract class StreamStep extends BaseStep {
     return this.filters;
   }
 
+  /** How fused Range/Count steps shape the output: the whole list, a count, or a slice. */
+  protected get shape(): 'list' | 'count' | 'slice' {
+    return this.range !== undefined ? 'slice' : this.countOnly ? 'count' : 'list';
+  }
+
   /** Slices the output to [from, to) (Range/Limit steps use it on themselves). */
   protected sliceTo(from: number, to: number): void {
     this.range = { from, to };
