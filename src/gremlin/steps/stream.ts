@@ -5,7 +5,7 @@ import type { Edge, Node } from '../../graph/types.js';
 import type { ExecContext } from '../context.js';
 import type { Accessor, KeyValueFilter } from '../filters.js';
 import { allOf, elementAccessor, mapAccessor, toPredicate } from '../filters.js';
-import type { Step } from '../step.js';
+import type { Step, StepSpec } from '../step.js';
 import { BaseStep, applyToCustom } from '../step.js';
 import type { TraversalValue } from '../values.js';
 
@@ -38,7 +38,8 @@ type Predicate = (el: unknown) => boolean;
 
 /** What a stream step does with what it produces, compiled once per output kind. */
 interface Plan {
-  readonly step: StreamStep;
+  /** The step reported when the output grows past maxResults. */
+  readonly reporter: StepSpec;
   /** All fused filters, or undefined when there are none. */
   readonly pred: Predicate | undefined;
   readonly from: number;
@@ -68,7 +69,7 @@ class Collector {
     if (this.index++ < plan.from) return true;
     if (plan.countOnly) this.count++;
     else if (this.out.push(el) > this.ctx.maxResults)
-      this.ctx.checkSize(this.out.length, plan.step.name, plan.step.position);
+      this.ctx.checkSize(this.out.length, plan.reporter.name, plan.reporter.position);
     return this.index < plan.to;
   }
 
@@ -111,6 +112,19 @@ export abstract class StreamStep extends BaseStep {
     return this.range !== undefined ? 'slice' : this.countOnly ? 'count' : 'list';
   }
 
+  /** The step named when the output exceeds maxResults (a chain of hops names its last hop). */
+  protected get outputStep(): StepSpec {
+    return this;
+  }
+
+  /**
+   * Offered a following step that is not a filter, range or count; returns true when it takes
+   * over that step's work. None by default.
+   */
+  protected absorbOther(_next: Step): boolean {
+    return false;
+  }
+
   /** Slices the output to [from, to) (Range/Limit steps use it on themselves). */
   protected sliceTo(from: number, to: number): void {
     this.range = { from, to };
@@ -118,15 +132,19 @@ export abstract class StreamStep extends BaseStep {
   }
 
   absorb(next: Step): boolean {
-    if (this.countOnly || !isFusable(next)) return false;
-    const f = next.fusion;
-    if (f.kind === 'filter') {
-      if (this.range) return false; // filtering after a slice is not the same as slicing after it
-      this.filters.push(f.filter);
-    } else if (f.kind === 'range') {
-      if (this.range) return false;
-      this.range = { from: f.from, to: f.to };
-    } else this.countOnly = true;
+    if (this.countOnly) return false;
+    if (!isFusable(next)) {
+      if (!this.absorbOther(next)) return false;
+    } else {
+      const f = next.fusion;
+      if (f.kind === 'filter') {
+        if (this.range) return false; // filtering after a slice is not the same as slicing after it
+        this.filters.push(f.filter);
+      } else if (f.kind === 'range') {
+        if (this.range) return false;
+        this.range = { from: f.from, to: f.to };
+      } else this.countOnly = true;
+    }
     this.absorbed.push(next);
     this.elementPlan = this.valuePlan = undefined;
     return true;
@@ -134,7 +152,7 @@ export abstract class StreamStep extends BaseStep {
 
   private compile(acc: Accessor<unknown>): Plan {
     return {
-      step: this,
+      reporter: this.outputStep,
       pred: allOf(this.filters.map((f) => toPredicate(f, acc))),
       from: Math.max(0, this.range?.from ?? 0),
       to: this.range?.to ?? Infinity,

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Tests of Out/In/Both, OutE/InE/BothE and OutV/InV/BothV, including Skydive's reversed OutV/InV.
+// Tests of Out/In/Both, OutE/InE/BothE and OutV/InV/BothV, including Skydive's reversed OutV/InV,
+// and of chained hops fused into one step.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { QueryExecutionError } from '../../graph/errors.js';
 import { Graph } from '../../graph/graph.js';
 import { GremlinEngine } from '../engine.js';
-import { br0, hostA, ns1, vethA0, vethA1, vethB0 } from '../testing/fixture.js';
+import { br0, buildFixtureGraph, hostA, ns1, vethA0, vethA1, vethB0 } from '../testing/fixture.js';
 import { idSet, ids, num, run } from '../testing/helpers.js';
 
 describe('#Out / #In / #Both', () => {
@@ -118,5 +120,64 @@ describe('Limit after an adjacency step', () => {
   it('does not fuse a filter that follows the limit', async () => {
     const r = await run(`G.V('${hostA}').Out().Limit(2).Has('Type', 'netns')`);
     assert.deepEqual(ids(r), []);
+  });
+});
+
+describe('chained Out / In / Both', () => {
+  // HasKey('@ID') holds for every element; after a hop it stops the hops from fusing.
+  const unfused = (q: string): string =>
+    q.replace(/(Out|In|Both)\(\)(?=\.(Out|In|Both)\(\))/g, "$1().HasKey('@ID')");
+
+  it('fuse when the hops before the last have no parameters, filters, range or count', () => {
+    const engine = new GremlinEngine();
+    const names = (q: string): string[] => engine.parse(q).steps.map((s) => s.name);
+    assert.deepEqual(names("G.V('hostA').Out().In().Both().Has('Type', 'veth')"), ['V', 'Out']);
+    assert.deepEqual(names("G.V('hostA').Out('Type', 'netns').Out()"), ['V', 'Out', 'Out']);
+    assert.deepEqual(names("G.V('hostA').Out().Out('Type', 'veth')"), ['V', 'Out', 'Out']);
+    assert.deepEqual(names("G.V('hostA').Out().Limit(2).Out()"), ['V', 'Out', 'Out']);
+    assert.deepEqual(names(unfused("G.V('hostA').Out().Out()")), ['V', 'Out', 'Out']);
+  });
+
+  it('give the same nodes, in the same order, as hop by hop', async () => {
+    const g = buildFixtureGraph();
+    for (const q of [
+      `G.V('${hostA}').Out().Out()`,
+      `G.V('${vethA0}').In().Out()`,
+      `G.V('${vethA0}').Both().Both()`,
+      `G.V().Has('Type', 'veth').Both().In().Out()`,
+      `G.V('${hostA}').Out().Out().Has('Type', 'veth')`,
+      `G.V('${hostA}').Out().Out().Range(1, 3)`,
+      `G.V('${hostA}').Out().Out().Count()`,
+      `G.V('${hostA}').Out().Both().Dedup()`,
+    ]) {
+      const fused = await run(q, g);
+      assert.deepEqual(fused, await run(unfused(q), g), q);
+    }
+    const loop = new Graph();
+    loop.newNode({ Name: 'a' }, { id: 'a' });
+    loop.newNode({ Name: 'b' }, { id: 'b' });
+    loop.newEdge('a', 'a', {}, { id: 'aa' });
+    loop.newEdge('a', 'b', {}, { id: 'ab' });
+    const q = "G.V('a').Both().Both()";
+    assert.deepEqual(ids(await run(q, loop)), ['a', 'b', 'a']);
+    assert.deepEqual(ids(await run(unfused(q), loop)), ['a', 'b', 'a']);
+  });
+
+  it('check maxResults at the hop that overflows', async () => {
+    const limited = new GremlinEngine({ limits: { maxResults: 5 } });
+    const g = buildFixtureGraph();
+    const first = `G.V('${hostA}').Out().Out()`; // hostA has 10 children
+    await assert.rejects(limited.execute(first, g), (e: unknown) => {
+      assert.ok(e instanceof QueryExecutionError);
+      assert.equal(e.code, 'SKY_ERR_QUERY_TOO_LARGE');
+      assert.equal(e.position, first.indexOf('Out'));
+      return true;
+    });
+    const second = `G.V('${ns1}').In().Out()`; // one parent, then its 10 children
+    await assert.rejects(limited.execute(second, g), (e: unknown) => {
+      assert.ok(e instanceof QueryExecutionError);
+      assert.equal(e.position, second.lastIndexOf('Out'));
+      return true;
+    });
   });
 });

@@ -4,7 +4,7 @@
 import type { Edge, GraphView, Node } from '../../graph/types.js';
 import type { ExecContext } from '../context.js';
 import { parseKeyValues } from '../filters.js';
-import type { StepSpec } from '../step.js';
+import type { Step, StepSpec } from '../step.js';
 import type { TraversalValue } from '../values.js';
 import type { Emit, StreamKind } from './stream.js';
 import { StreamStep } from './stream.js';
@@ -25,24 +25,24 @@ abstract class AdjacencyStep extends StreamStep {
 }
 
 /**
- * Emits, for each edge of `node` in `direction`, the edge itself (`edges`) or the node at its
+ * Emits, for each edge of node `id` in `direction`, the edge itself (`edges`) or the node at its
  * other end; a self-loop is visited once. False when `emit` asked to stop.
  */
 function emitAdjacent(
   view: GraphView,
-  node: Node,
+  id: string,
   direction: Direction,
   edges: boolean,
   emit: Emit<Node | Edge>,
 ): boolean {
   if (direction !== 'in') {
-    for (const e of view.outEdges(node.id)) {
+    for (const e of view.outEdges(id)) {
       const el = edges ? e : view.getNode(e.child);
       if (el !== undefined && !emit(el)) return false;
     }
   }
   if (direction !== 'out') {
-    for (const e of view.inEdges(node.id)) {
+    for (const e of view.inEdges(id)) {
       if (direction === 'both' && e.parent === e.child) continue;
       const el = edges ? e : view.getNode(e.parent);
       if (el !== undefined && !emit(el)) return false;
@@ -51,16 +51,71 @@ function emitAdjacent(
   return true;
 }
 
-/** Out / In / Both: neighbouring nodes. */
+/** Appends the IDs of the nodes next to node `id` in `direction`, in emitAdjacent's order. */
+function adjacentIds(view: GraphView, id: string, direction: Direction, into: string[]): void {
+  if (direction !== 'in') for (const e of view.outEdges(id)) into.push(e.child);
+  if (direction !== 'out') {
+    for (const e of view.inEdges(id))
+      if (direction !== 'both' || e.parent !== e.child) into.push(e.parent);
+  }
+}
+
+/**
+ * Out / In / Both: neighbouring nodes. A parameter-less one absorbs the parameter-less Out, In
+ * and Both right after it (`Out().Out()`): the hops in between run on node IDs, without looking
+ * the nodes up. That gives the same nodes because a view's edges only join nodes of that view.
+ */
 export class NodeToNodeStep extends AdjacencyStep {
+  /** The absorbed hops, in order; the last one's output is this step's output. */
+  private readonly hops: NodeToNodeStep[] = [];
+
   protected outputKind(input: TraversalValue): StreamKind | undefined {
     return input.kind === 'nodes' ? 'nodes' : undefined;
   }
 
+  protected override absorbOther(next: Step): boolean {
+    const chains =
+      next instanceof NodeToNodeStep &&
+      next.params.length === 0 &&
+      this.filters.length === 0 &&
+      this.shape === 'list';
+    if (chains) this.hops.push(next);
+    return chains;
+  }
+
+  protected override get outputStep(): StepSpec {
+    return this.hops[this.hops.length - 1] ?? this;
+  }
+
   protected produce(input: TraversalValue, ctx: ExecContext, emit: Emit<Node | Edge>): void {
     if (input.kind !== 'nodes') return;
-    for (const n of input.nodes)
-      if (!emitAdjacent(ctx.view, n, this.direction, false, emit)) return;
+    const view = ctx.view;
+    if (this.hops.length === 0) {
+      for (const n of input.nodes)
+        if (!emitAdjacent(view, n.id, this.direction, false, emit)) return;
+      return;
+    }
+    let ids: string[] = [];
+    for (const n of input.nodes) adjacentIds(view, n.id, this.direction, ids);
+    this.checkHop(this, ids, ctx);
+    const last = this.hops.length - 1;
+    for (let h = 0; h < last; h++) {
+      const hop = this.hops[h]!;
+      ctx.checkDeadline(hop.position);
+      const next: string[] = [];
+      for (const id of ids) adjacentIds(view, id, hop.direction, next);
+      this.checkHop(hop, next, ctx);
+      ids = next;
+    }
+    const final = this.hops[last]!;
+    ctx.checkDeadline(final.position);
+    for (const id of ids) if (!emitAdjacent(view, id, final.direction, false, emit)) return;
+  }
+
+  /** Counts the output of an intermediate hop against the limits, as if it had run alone. */
+  private checkHop(hop: StepSpec, ids: readonly string[], ctx: ExecContext): void {
+    ctx.tick(ids.length);
+    ctx.checkSize(ids.length, hop.name, hop.position);
   }
 }
 
@@ -72,7 +127,8 @@ export class NodeToEdgeStep extends AdjacencyStep {
 
   protected produce(input: TraversalValue, ctx: ExecContext, emit: Emit<Node | Edge>): void {
     if (input.kind !== 'nodes') return;
-    for (const n of input.nodes) if (!emitAdjacent(ctx.view, n, this.direction, true, emit)) return;
+    for (const n of input.nodes)
+      if (!emitAdjacent(ctx.view, n.id, this.direction, true, emit)) return;
   }
 }
 
