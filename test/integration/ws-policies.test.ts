@@ -169,6 +169,21 @@ describe('/ws/pubsub', () => {
     Revision: 1,
   });
 
+  test(
+    'a filtered peer that writes, then asks for a SyncReply, finds its write in it',
+    WAITS,
+    async (t) => {
+      const filter = "G.V().Has('Type', 'device').SubGraph()";
+      const a = await peer(t, { hostId: 'it-ps-sync', gremlinFilter: filter });
+      const mine = device('mine-sync', 'mine-sync');
+      await a.ws.send(graphMsg(T.NodeAdded, mine));
+      // same socket, so the analyzer applies the write before it answers the request
+      const reply = await a.ws.request(graphMsg(T.SyncRequest, {}));
+      const ids = (reply.Obj as { Nodes: NodeJSON[] }).Nodes.map((n) => n.ID);
+      assert.ok(ids.includes(mine.ID), `SyncReply without the peer's own write: ${ids.join(', ')}`);
+    },
+  );
+
   for (const filter of [undefined, "G.V().Has('Type', 'device').SubGraph()"]) {
     test(
       `a peer's own writes are not echoed (${filter ? 'filtered' : 'unfiltered'})`,

@@ -75,6 +75,9 @@ export class SubscriberSession {
     try {
       const req = decodeSyncRequest(msg.Obj);
       if (req.time !== 0) return await this.answerAt(msg, req);
+      // Re-run dirty filters first: the reply must include writes applied before the request
+      // (a pubsub peer's own writes are never sent back to it as diffs).
+      await feed.flush();
       let view: Subgraph | undefined;
       if (req.filter === undefined) view = feed.view(this.sub);
       else if (req.filter === '') view = await feed.setFilter(this.sub, undefined);
