@@ -218,4 +218,29 @@ describe('/ws/agent/topology', () => {
     await eventually(async () => assert.deepEqual((await an.client().status())['Agents'], {}));
     assert.equal(await an.client().query<number>("G.V().Has('@Host', 'agent-1').Count()"), 3);
   });
+
+  test('DeleteOnDisconnect applies to a /ws/publisher peer too, with its forced origin', async (t) => {
+    const an = await startWithFixture(t);
+    const pub = closeLater(
+      t,
+      new WsClient(
+        an.ws({
+          path: WsPath.Publisher,
+          hostId: 'it-volatile',
+          persistencePolicy: 'DeleteOnDisconnect',
+        }),
+      ),
+    );
+    await pub.connect();
+    // the publisher claims an agent's origin: the analyzer forces its own (cli.it-volatile)
+    await send(pub, graphMsg(T.NodeAdded, agentNode('volatile', { Name: 'v', Type: 'device' })));
+    const [n] = await an.client().nodes("G.V('volatile')");
+    assert.equal(n?.Origin, 'cli.it-volatile');
+    await pub.close();
+    await eventually(async () =>
+      // G.V('<id>') of a missing node is an error, as in Skydive: look it up by name
+      assert.equal(await an.client().query<number>("G.V().Has('Name', 'v').Count()"), 0),
+    );
+    assert.equal(await an.client().query<number>('G.V().Count()'), 9);
+  });
 });
