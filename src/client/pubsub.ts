@@ -65,6 +65,13 @@ export async function syncRequest(
   return { Nodes: g.Nodes ?? [], Edges: g.Edges ?? [] };
 }
 
+/** What the analyzer did with published messages. */
+export interface PublishResult {
+  sent: number;
+  /** The analyzer's answers to refused messages (Status ≥ 400, Obj the reason), in order. */
+  refused: StructMessage[];
+}
+
 /**
  * Subscribes to the graph: connects to `/ws/subscriber`, asks for the current graph, then streams
  * the events that follow it. Graph events that arrive before the reply are already in it and are
@@ -128,7 +135,8 @@ export async function subscribe(opts: SubscribeOptions = {}): Promise<Subscripti
 
 /**
  * Publishes graph messages on `/ws/publisher` (persistent by default, as `skydive client topology
- * import`): connects, sends them in order, waits until they are written, closes.
+ * import`): connects, sends them in order, then waits for the analyzer to have handled them all
+ * and returns the refusals it answered (invalid element, unknown node, duplicate ID…).
  *
  * @example
  * await publish({ analyzer: '127.0.0.1:8082' }, [newStructMessage('Graph', 'NodeAdded', node)])
@@ -136,16 +144,30 @@ export async function subscribe(opts: SubscribeOptions = {}): Promise<Subscripti
 export async function publish(
   opts: WsClientOptions,
   messages: Iterable<StructMessage>,
-): Promise<void> {
+): Promise<PublishResult> {
   const client = new WsClient({
     persistencePolicy: PersistencePolicy.Persistent,
     ...opts,
     path: opts.path ?? WsPath.Publisher,
   });
+  const refused: StructMessage[] = [];
+  const onMessage = (m: StructMessage) => {
+    if (m.Status >= 400) refused.push(m);
+  };
+  client.on('message', onMessage);
   await client.connect();
   try {
-    await client.publish(messages);
+    let sent = 0;
+    for (const m of messages) {
+      await client.send(m);
+      sent++;
+    }
+    // The publisher answers messages in order, so once a SyncRequest is answered every refusal of
+    // what was sent before it has arrived.
+    await syncRequest(client);
+    return { sent, refused };
   } finally {
+    client.off('message', onMessage);
     await client.close();
   }
 }

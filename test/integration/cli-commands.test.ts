@@ -112,6 +112,36 @@ describe('client topology import, query, export', () => {
     assert.deepEqual(shape(b), shape(a));
   });
 
+  test('import reports what the analyzer refused and fails; already present elements do not', async (t) => {
+    const again = await client('topology', 'import', '--file', SIMPLE_FILE);
+    assert.equal(again.code, 0, again.err);
+    assert.match(again.err, /21 of 21 elements were already present/);
+
+    const file = path.join(tempDir(t), 'bad.json');
+    const bad: GraphJSON = {
+      Nodes: [{ ID: 'it-bad-n1', Metadata: { Name: 'ok', Type: 'device' } } as NodeJSON],
+      Edges: [
+        {
+          ID: 'it-bad-e1',
+          Parent: 'it-bad-n1',
+          Child: 'it-missing',
+          Metadata: { RelationType: 'layer2' },
+        } as EdgeJSON,
+        { ID: 'it-bad-e2', Parent: 'it-bad-n1', Child: 'it-bad-n1', Metadata: {} } as EdgeJSON,
+      ],
+    };
+    writeFileSync(file, JSON.stringify([bad]));
+    const other = await startTestAnalyzer(t, { hostId: 'it-refusals', logs: 'silent' });
+    const on = ['--analyzer', other.address];
+    const r = await skydive(['client', 'topology', 'import', '--file', file, ...on]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /refused \(404\).*it-missing/);
+    assert.match(r.err, /refused \(400\).*RelationType/);
+    assert.match(r.err, /2 of 3 elements were refused/);
+    const kept = await skydive(['client', 'query', "G.V().Has('Name', 'ok').Count()", ...on]);
+    assert.equal(parseOut<number>(kept), 1, 'valid elements stay');
+  });
+
   test('query --format dot prints a Graphviz digraph of the graph', async () => {
     const r = await client('query', "G.V().Has('Name', 'br0').Out().SubGraph()", '--format', 'dot');
     assert.equal(r.code, 0, r.err);

@@ -14,7 +14,7 @@ import { GraphMessageType, Namespace, newStructMessage } from '../../protocol/in
 import type { CliContext } from '../context.js';
 import { printJSON } from '../io.js';
 import { indentJSON } from '../json-indent.js';
-import { UsageError } from '../errors.js';
+import { CommandError, UsageError } from '../errors.js';
 
 const formatOption = () =>
   new Option('--format <format>', 'output format').choices(['json', 'dot', 'pcap']).default('json');
@@ -106,11 +106,28 @@ export function registerQueryCommands(client: Command, ctx: CliContext): void {
           newStructMessage(Namespace.Graph, GraphMessageType.EdgeAdded, e),
         ),
       ];
-      await publish({ ...ctx.wsOptions(), path: opts.endpoint }, messages);
+      const { sent, refused } = await publish(
+        { ...ctx.wsOptions(), path: opts.endpoint },
+        messages,
+      );
+      reportRefusals(ctx, sent, refused);
     });
 
   client
     .command('status')
     .description('Show analyzer status')
     .action(async () => printJSON(ctx.io, await ctx.client().status()));
+}
+
+/**
+ * Prints what the analyzer refused during an import. Elements already present (409) are only
+ * counted, as re-importing an export is common; any other refusal makes the command fail.
+ */
+function reportRefusals(ctx: CliContext, sent: number, refused: readonly StructMessage[]): void {
+  const present = refused.filter((m) => m.Status === 409).length;
+  const failed = refused.filter((m) => m.Status !== 409);
+  for (const m of failed) ctx.io.stderr.write(`refused (${m.Status}): ${String(m.Obj)}\n`);
+  if (present > 0) ctx.io.stderr.write(`${present} of ${sent} elements were already present\n`);
+  if (failed.length > 0)
+    throw new CommandError(`${failed.length} of ${sent} elements were refused by the analyzer`);
 }
