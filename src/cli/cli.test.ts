@@ -47,7 +47,8 @@ describe('skydive client', () => {
     assert.equal(hs?.headers['x-persistence-policy'], 'Persistent');
     assert.equal(hs?.headers['x-host-id'], 'testhost');
     const types = fake.log.wsMessages.map((m) => m.msg.Type);
-    assert.deepEqual(types, ['NodeAdded', 'NodeAdded', 'EdgeAdded']);
+    // the SyncRequest is the barrier after which every refusal has been answered
+    assert.deepEqual(types, ['NodeAdded', 'NodeAdded', 'EdgeAdded', 'SyncRequest']);
     assert.deepEqual([...fake.store.node!.keys()], ['h1', 'e1']);
   });
 
