@@ -118,16 +118,16 @@ describe('client topology import, query, export', () => {
     assert.match(again.err, /21 of 21 elements were already present/);
 
     const file = path.join(tempDir(t), 'bad.json');
-    const bad: GraphJSON = {
-      Nodes: [{ ID: 'it-bad-n1', Metadata: { Name: 'ok', Type: 'device' } } as NodeJSON],
+    const bad = {
+      Nodes: [{ ID: 'it-bad-n1', Metadata: { Name: 'ok', Type: 'device' } }],
       Edges: [
         {
           ID: 'it-bad-e1',
           Parent: 'it-bad-n1',
           Child: 'it-missing',
           Metadata: { RelationType: 'layer2' },
-        } as EdgeJSON,
-        { ID: 'it-bad-e2', Parent: 'it-bad-n1', Child: 'it-bad-n1', Metadata: {} } as EdgeJSON,
+        },
+        { ID: 'it-bad-e2', Parent: 'it-bad-n1', Child: 'it-bad-n1', Metadata: {} },
       ],
     };
     writeFileSync(file, JSON.stringify([bad]));
