@@ -58,7 +58,9 @@ class WalkStep extends BaseStep {
     const seen = new Set<string>();
     const out: Node[] = [];
     let frontier: Node[] = [];
-    for (const n of input.nodes) {
+    // Indexed loops: for…of over adjacency lists (some frozen) allocated iterator results.
+    for (let i = 0; i < input.nodes.length; i++) {
+      const n = input.nodes[i]!;
       if (seen.has(n.id)) continue;
       seen.add(n.id);
       out.push(n);
@@ -66,11 +68,18 @@ class WalkStep extends BaseStep {
     }
     for (let level = 0; level < this.maxDepth && frontier.length > 0; level++) {
       const next: Node[] = [];
-      for (const n of frontier) {
-        if (this.walk !== 'up')
-          for (const e of view.outEdges(n.id)) this.reach(e, e.child, ctx, seen, out, next);
-        if (this.walk !== 'down')
-          for (const e of view.inEdges(n.id)) this.reach(e, e.parent, ctx, seen, out, next);
+      for (let i = 0; i < frontier.length; i++) {
+        const id = frontier[i]!.id;
+        if (this.walk !== 'up') {
+          const edges = view.outEdges(id);
+          for (let j = 0; j < edges.length; j++)
+            this.reach(edges[j]!, edges[j]!.child, ctx, seen, out, next);
+        }
+        if (this.walk !== 'down') {
+          const edges = view.inEdges(id);
+          for (let j = 0; j < edges.length; j++)
+            this.reach(edges[j]!, edges[j]!.parent, ctx, seen, out, next);
+        }
       }
       ctx.checkSize(out.length, this.name, this.position);
       frontier = next;

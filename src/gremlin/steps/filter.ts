@@ -28,7 +28,7 @@ export function emitAll(input: TraversalValue, emit: Emit<unknown>): void {
         : input.kind === 'values'
           ? input.values
           : [];
-  for (const el of list) if (!emit(el)) return;
+  for (let i = 0; i < list.length; i++) if (!emit(list[i])) return;
 }
 
 function singleKey(spec: StepSpec): string {

@@ -27,6 +27,8 @@ abstract class AdjacencyStep extends StreamStep {
 /**
  * Emits, for each edge of node `id` in `direction`, the edge itself (`edges`) or the node at its
  * other end; a self-loop is visited once. False when `emit` asked to stop.
+ * Loops here are indexed: V8 left for…of over adjacency lists (a mix of frozen and plain arrays)
+ * unoptimised, allocating an iterator result per edge.
  */
 function emitAdjacent(
   view: GraphView,
@@ -36,13 +38,17 @@ function emitAdjacent(
   emit: Emit<Node | Edge>,
 ): boolean {
   if (direction !== 'in') {
-    for (const e of view.outEdges(id)) {
+    const out = view.outEdges(id);
+    for (let i = 0; i < out.length; i++) {
+      const e = out[i]!;
       const el = edges ? e : view.getNode(e.child);
       if (el !== undefined && !emit(el)) return false;
     }
   }
   if (direction !== 'out') {
-    for (const e of view.inEdges(id)) {
+    const inc = view.inEdges(id);
+    for (let i = 0; i < inc.length; i++) {
+      const e = inc[i]!;
       if (direction === 'both' && e.parent === e.child) continue;
       const el = edges ? e : view.getNode(e.parent);
       if (el !== undefined && !emit(el)) return false;
@@ -53,10 +59,16 @@ function emitAdjacent(
 
 /** Appends the IDs of the nodes next to node `id` in `direction`, in emitAdjacent's order. */
 function adjacentIds(view: GraphView, id: string, direction: Direction, into: string[]): void {
-  if (direction !== 'in') for (const e of view.outEdges(id)) into.push(e.child);
+  if (direction !== 'in') {
+    const out = view.outEdges(id);
+    for (let i = 0; i < out.length; i++) into.push(out[i]!.child);
+  }
   if (direction !== 'out') {
-    for (const e of view.inEdges(id))
+    const inc = view.inEdges(id);
+    for (let i = 0; i < inc.length; i++) {
+      const e = inc[i]!;
       if (direction !== 'both' || e.parent !== e.child) into.push(e.parent);
+    }
   }
 }
 
@@ -90,26 +102,28 @@ export class NodeToNodeStep extends AdjacencyStep {
   protected produce(input: TraversalValue, ctx: ExecContext, emit: Emit<Node | Edge>): void {
     if (input.kind !== 'nodes') return;
     const view = ctx.view;
+    const nodes = input.nodes;
     if (this.hops.length === 0) {
-      for (const n of input.nodes)
-        if (!emitAdjacent(view, n.id, this.direction, false, emit)) return;
+      for (let i = 0; i < nodes.length; i++)
+        if (!emitAdjacent(view, nodes[i]!.id, this.direction, false, emit)) return;
       return;
     }
     let ids: string[] = [];
-    for (const n of input.nodes) adjacentIds(view, n.id, this.direction, ids);
+    for (let i = 0; i < nodes.length; i++) adjacentIds(view, nodes[i]!.id, this.direction, ids);
     this.checkHop(this, ids, ctx);
     const last = this.hops.length - 1;
     for (let h = 0; h < last; h++) {
       const hop = this.hops[h]!;
       ctx.checkDeadline(hop.position);
       const next: string[] = [];
-      for (const id of ids) adjacentIds(view, id, hop.direction, next);
+      for (let i = 0; i < ids.length; i++) adjacentIds(view, ids[i]!, hop.direction, next);
       this.checkHop(hop, next, ctx);
       ids = next;
     }
     const final = this.hops[last]!;
     ctx.checkDeadline(final.position);
-    for (const id of ids) if (!emitAdjacent(view, id, final.direction, false, emit)) return;
+    for (let i = 0; i < ids.length; i++)
+      if (!emitAdjacent(view, ids[i]!, final.direction, false, emit)) return;
   }
 
   /** Counts the output of an intermediate hop against the limits, as if it had run alone. */
