@@ -114,19 +114,20 @@ export class NodeToNodeStep extends AdjacencyStep {
     const last = this.hops.length - 1;
     for (let h = 0; h < last; h++) {
       const hop = this.hops[h]!;
-      ctx.checkDeadline(hop.position);
       const next: string[] = [];
       for (let i = 0; i < ids.length; i++) adjacentIds(view, ids[i]!, hop.direction, next);
       this.checkHop(hop, next, ctx);
       ids = next;
     }
     const final = this.hops[last]!;
-    ctx.checkDeadline(final.position);
     for (let i = 0; i < ids.length; i++)
       if (!emitAdjacent(view, ids[i]!, final.direction, false, emit)) return;
   }
 
-  /** Counts the output of an intermediate hop against the limits, as if it had run alone. */
+  /**
+   * Counts the output of an intermediate hop against the limits, as if it had run alone (the
+   * deadline is checked on ticks: like a fused Has, a fused hop is not a step of its own).
+   */
   private checkHop(hop: StepSpec, ids: readonly string[], ctx: ExecContext): void {
     ctx.tick(ids.length);
     ctx.checkSize(ids.length, hop.name, hop.position);
