@@ -41,6 +41,8 @@ export type GraphElement = Node | Edge;
 /**
  * What a query reads. The live Graph implements it, and so does a history snapshot at a time t.
  * Adjacency lists and lookups return live internal arrays or fresh iterables: callers never mutate them.
+ * Invariant every implementation keeps (Gremlin's fused Out/In chains rely on it): an edge of the
+ * view joins two nodes of the same view.
  */
 export interface GraphView {
   getNode(id: string): Node | undefined;
