@@ -14,14 +14,18 @@ const layers = {
   capture: ['flow', 'protocol'],
   client: ['protocol'],
   config: [],
-  agent: ['graph', 'probes', 'capture', 'flow', 'protocol', 'client', 'config'],
-  analyzer: ['graph', 'gremlin', 'flow', 'storage', 'protocol', 'config'],
+  api: ['graph', 'gremlin', 'protocol'],
+  agent: ['api', 'graph', 'gremlin', 'probes', 'capture', 'flow', 'protocol', 'client', 'config'],
+  analyzer: ['api', 'graph', 'gremlin', 'flow', 'storage', 'protocol', 'config'],
   cli: ['client', 'protocol', 'config', 'agent', 'analyzer'],
 };
+/** folder → folders it may import types from, and nothing else. */
+const typeOnly = { api: ['config'] };
 const all = Object.keys(layers);
 
 function layerRule(folder) {
   const allowed = new Set([folder, ...layers[folder]]);
+  const types = new Set(typeOnly[folder] ?? []);
   const forbidden = all.filter((f) => !allowed.has(f));
   return {
     files: [`src/${folder}/**/*.ts`],
@@ -31,8 +35,8 @@ function layerRule(folder) {
         {
           patterns: forbidden.map((f) => ({
             group: [`../${f}/*`, `../../${f}/*`, `../../../${f}/*`, `../${f}`, `../../${f}`],
-            message: `src/${folder} may import only: ${[...allowed].join(', ')} (docs/architecture.md)`,
-            allowTypeImports: folder === 'protocol' && f === 'graph',
+            message: `src/${folder} may import only: ${[...allowed].join(', ')}${types.size ? ` (and types of ${[...types].join(', ')})` : ''} (docs/architecture.md)`,
+            allowTypeImports: types.has(f),
           })),
         },
       ],
@@ -47,7 +51,10 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
@@ -59,12 +66,26 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['fs', 'node:fs', 'net', 'node:net', 'http', 'node:http', 'pino', 'fs/promises', 'node:fs/promises'].map(
-            (name) => ({ name, message: 'the core is pure: no files, sockets or logging (docs/architecture.md)' }),
-          ),
+          paths: [
+            'fs',
+            'node:fs',
+            'net',
+            'node:net',
+            'http',
+            'node:http',
+            'pino',
+            'fs/promises',
+            'node:fs/promises',
+          ].map((name) => ({
+            name,
+            message: 'the core is pure: no files, sockets or logging (docs/architecture.md)',
+          })),
         },
       ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'the core reads no environment' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'the core reads no environment' },
+      ],
     },
   },
 );

@@ -1,22 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// What every part of the analyzer receives from the composition root: settings, logger, the hub
-// graph, the query engine, auth and the connection registry. Nothing here is a module global.
-import type { Logger } from 'pino';
-import type { Graph } from '../graph/index.js';
-import type { GremlinEngine } from '../gremlin/index.js';
-import type { AuthBackend, Rbac } from './auth/types.js';
+// What every part of the analyzer receives from the composition root: the shared API context
+// (settings, logger, hub graph, query engine, auth, connection registry) with analyzer settings.
+import type { ApiContext } from '../api/context.js';
 import type { AnalyzerSettings } from './settings.js';
-import type { StatusRegistry } from './status.js';
 
-export interface AnalyzerContext {
+export interface AnalyzerContext extends ApiContext {
   settings: AnalyzerSettings;
-  logger: Logger;
-  /** The hub graph, merged from agents, publishers and the API. */
-  graph: Graph;
-  /** The Gremlin engine with every extension registered. */
-  gremlin: GremlinEngine;
-  auth: { api: AuthBackend; cluster: AuthBackend; rbac: Rbac };
-  status: StatusRegistry;
-  /** Origin of elements the analyzer itself creates: `analyzer.<host_id>`. */
-  origin: string;
 }

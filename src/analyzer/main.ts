@@ -5,11 +5,11 @@ import pino, { type Logger } from 'pino';
 import type { SkydiveConfig } from '../config/index.js';
 import { Graph } from '../graph/index.js';
 import { GremlinEngine } from '../gremlin/index.js';
-import { createAuth } from './auth/index.js';
+import { createAuth } from '../api/auth/index.js';
 import type { AnalyzerContext } from './context.js';
 import { createServer } from './server.js';
 import { settingsFromConfig } from './settings-from-config.js';
-import { StatusRegistry } from './status.js';
+import { StatusRegistry } from '../api/status.js';
 
 export interface AnalyzerHandle {
   /** The bound `host:port`. */

@@ -1,50 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Resolves the analyzer's settings from the Skydive-style configuration: the listen address, the
 // auth sections named by analyzer.auth.*.backend, TLS when certificate and key are set, and limits.
-import { InvalidArgumentError } from '../graph/index.js';
 import { getConfigValue, parseListen, type SkydiveConfig } from '../config/index.js';
-import type { AnalyzerSettings, AuthBackendSettings, TlsSettings } from './settings.js';
+import { VERSION, authBackendSettings, tlsSettings, wsSettings } from '../api/settings.js';
+import type { AnalyzerSettings } from './settings.js';
 
-/** The version every /api answer reports. */
-export const VERSION = '0.1.0';
-
-function authBackend(config: SkydiveConfig, name: string): AuthBackendSettings {
-  const section = config.auth[name];
-  if (!section)
-    throw new InvalidArgumentError(
-      'SKY_ERR_AUTH_CONFIG',
-      `auth backend '${name}' is not defined under auth:`,
-    );
-  const type = section.type ?? (name === 'basic' ? 'basic' : 'noauth');
-  if (type === 'keystone')
-    throw new InvalidArgumentError(
-      'SKY_ERR_AUTH_CONFIG',
-      `auth backend '${name}': keystone is not supported`,
-    );
-  return {
-    name,
-    type,
-    file: section.file,
-    users: section.users,
-    role: section.role ?? 'admin',
-  };
-}
-
-function tls(config: SkydiveConfig): TlsSettings | undefined {
-  const t = config.tls;
-  if (!t.server_cert && !t.server_key) return undefined;
-  if (!t.server_cert || !t.server_key)
-    throw new InvalidArgumentError(
-      'SKY_ERR_TLS_CONFIG',
-      'tls: server_cert and server_key must be set together',
-    );
-  return {
-    cert: t.server_cert,
-    key: t.server_key,
-    ca: t.ca_cert,
-    requireClientCert: t.require_client_cert,
-  };
-}
+export { VERSION } from '../api/settings.js';
 
 /** Key segments whose values are secrets: never served by GET /api/config/{key}. */
 const SECRET = /password|secret|token|^users$/i;
@@ -70,18 +31,13 @@ export function settingsFromConfig(config: SkydiveConfig): AnalyzerSettings {
     listen: parseListen(a.listen),
     maxBodySize: a.max_body_size,
     query: { timeoutMs: a.query.timeout * 1000, maxResults: a.query.max_results },
-    ws: {
-      pingDelayMs: config.http.ws.ping_delay * 1000,
-      pongTimeoutMs: config.http.ws.pong_timeout * 1000,
-      queueSize: config.http.ws.queue_size,
-      writeCompression: config.http.ws.enable_write_compression,
-    },
+    ws: wsSettings(config),
     auth: {
-      api: authBackend(config, a.auth.api.backend),
-      cluster: authBackend(config, a.auth.cluster.backend),
+      api: authBackendSettings(config, a.auth.api.backend),
+      cluster: authBackendSettings(config, a.auth.cluster.backend),
     },
     rbacPolicy: config.rbac.policy,
-    tls: tls(config),
+    tls: tlsSettings(config),
     configValue: (key) => redactSecrets(key, getConfigValue(config, key)),
   };
 }

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ConflictError, NotFoundError, SkydiveError, type ErrorKind } from '../../graph/errors.js';
 import { captureLogger, testApp, testContext } from '../testing/context.js';
-import { STATUS_BY_KIND } from './errors.js';
+import { STATUS_BY_KIND } from '../../api/http/errors.js';
 import { registerHttp } from './index.js';
 
 async function appWithRoutes(add: (app: FastifyInstance) => void) {

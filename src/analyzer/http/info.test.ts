@@ -2,7 +2,7 @@
 // /api, /api/status and /api/config/{key}.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ConnStatus } from '../status.js';
+import type { ConnStatus } from '../../api/status.js';
 import { testApp, testContext } from '../testing/context.js';
 
 describe('/api, /api/status, /api/config', () => {

@@ -18,11 +18,9 @@ import {
   validateNode,
   type StructMessage,
 } from '../../protocol/index.js';
-import { decodePartialUpdate, decodeSyncLists } from './payloads.js';
+import { ERR_WS_UNKNOWN_MESSAGE } from '../../api/ws/endpoint.js';
+import { decodePartialUpdate, decodeSyncLists } from '../../api/ws/payloads.js';
 import { replaceOrigin, type ReplaceResult } from './sync-replace.js';
-
-/** Code of a message whose Namespace/Type the endpoint does not handle. */
-export const ERR_WS_UNKNOWN_MESSAGE = 'SKY_ERR_WS_UNKNOWN_MESSAGE';
 
 /** Code of a Sync whose elements were partly refused (the rest is applied). */
 export const ERR_WS_SYNC_PARTIAL = 'SKY_ERR_WS_SYNC_PARTIAL';

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Public surface of the analyzer's WebSocket side: attach it to the HTTP(S) server.
+export { attachWebSocket, type AnalyzerWebSocketHub } from './attach.js';
+export type { AgentMessageHandler } from './publisher.js';
 export {
-  attachWebSocket,
   DEFAULT_HIGH_WATER_MARK,
   type AttachOptions,
   type UpgradeRoute,
   type WebSocketHub,
-} from './attach.js';
-export type { WsConnection } from './connection.js';
-export type { ClientInfo } from './handshake.js';
-export type { AgentMessageHandler } from './endpoint.js';
-export type { CompiledFilter, FilterCompiler, Subgraph } from './filter.js';
+  type WsConnection,
+  type ClientInfo,
+  type CompiledFilter,
+  type FilterCompiler,
+  type Subgraph,
+} from '../../api/ws/index.js';

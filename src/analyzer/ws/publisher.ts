@@ -8,12 +8,20 @@ import {
   WsPath,
   type StructMessage,
 } from '../../protocol/index.js';
-import type { StatusSection } from '../status.js';
-import type { WsConnection } from './connection.js';
-import { answerError, type Endpoint, type WsServices } from './endpoint.js';
-import { ERR_WS_UNKNOWN_MESSAGE, GraphWriter } from './graph-writer.js';
+import type { StatusSection } from '../../api/status.js';
+import type { WsConnection } from '../../api/ws/connection.js';
+import {
+  answerError,
+  ERR_WS_UNKNOWN_MESSAGE,
+  type Endpoint,
+  type WsServices,
+} from '../../api/ws/endpoint.js';
+import { GraphWriter } from './graph-writer.js';
 import { InvalidArgumentError } from '../../graph/errors.js';
-import { graphJSON, handshakeFilter, SubscriberSession } from './subscriber.js';
+import { graphJSON, handshakeFilter, SubscriberSession } from '../../api/ws/subscriber.js';
+
+/** Handler of agent messages outside the Graph namespace (on-demand replies, flow results…). */
+export type AgentMessageHandler = (conn: WsConnection, msg: StructMessage) => void;
 
 /** The writing half of a connection. */
 export class PublisherSession {
@@ -25,6 +33,7 @@ export class PublisherSession {
     readonly conn: WsConnection,
     private readonly section: StatusSection,
     strict: boolean,
+    private readonly agentHandlers: ReadonlyMap<string, AgentMessageHandler> = new Map(),
   ) {
     this.writer = new GraphWriter(svc.ctx.graph, { origin: conn.origin, strict });
     svc.ctx.status.add(section, conn.info.hostID, conn);
@@ -43,7 +52,7 @@ export class PublisherSession {
         return;
       }
       // Agents: on-demand replies that arrive after their timeout land here too, so no answer.
-      const h = this.svc.agentHandlers.get(msg.Namespace);
+      const h = this.agentHandlers.get(msg.Namespace);
       if (h) h(this.conn, msg);
       else
         this.conn.logger.info(
@@ -99,12 +108,15 @@ export function publisherEndpoint(svc: WsServices): Endpoint {
 }
 
 /** `/ws/agent/topology`: an agent's Sync then incremental events, Origin as sent. */
-export function agentEndpoint(svc: WsServices): Endpoint {
+export function agentEndpoint(
+  svc: WsServices,
+  handlers: ReadonlyMap<string, AgentMessageHandler>,
+): Endpoint {
   return {
     path: WsPath.AgentTopology,
     auth: 'cluster',
     prepare: () => (conn: WsConnection) => {
-      const p = new PublisherSession(svc, conn, 'Agents', false);
+      const p = new PublisherSession(svc, conn, 'Agents', false, handlers);
       conn.onMessage((msg) => (isSyncRequest(msg) ? p.syncRequest(msg) : p.handle(msg)));
     },
   };

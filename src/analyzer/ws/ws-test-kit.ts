@@ -16,7 +16,8 @@ import {
 import type { AnalyzerContext } from '../context.js';
 import { testContext, testSettings } from '../testing/context.js';
 import type { AnalyzerSettings } from '../settings.js';
-import { attachWebSocket, type AttachOptions, type WebSocketHub } from './attach.js';
+import type { AttachOptions } from '../../api/ws/index.js';
+import { attachWebSocket, type AnalyzerWebSocketHub } from './attach.js';
 
 /** Settings of a test hub: the analyzer's test settings with host `hub1` and a 5 s pong timeout. */
 export function hubSettings(over: Partial<AnalyzerSettings> = {}): AnalyzerSettings {
@@ -43,7 +44,7 @@ export function hubContext(
 /** A running hub: its context, its WebSocketHub, and its base URL `ws://127.0.0.1:<port>`. */
 export interface TestHub {
   ctx: AnalyzerContext;
-  hub: WebSocketHub;
+  hub: AnalyzerWebSocketHub;
   server: Server;
   base: string;
   close(): Promise<void>;

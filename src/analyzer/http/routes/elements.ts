@@ -25,7 +25,7 @@ import {
 import { NodeSchema } from '../../../protocol/index.js';
 import type { AnalyzerContext } from '../../context.js';
 import { applyPatch } from '../json-patch.js';
-import { ErrorResponses, JSON_TYPE, sendEmpty, sendJSON } from '../reply.js';
+import { ErrorResponses, JSON_TYPE, sendEmpty, sendJSON } from '../../../api/http/reply.js';
 
 type Kind = 'node' | 'edge';
 

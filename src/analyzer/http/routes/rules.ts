@@ -19,7 +19,7 @@ import {
   validateEdgeRule,
   validateNodeRule,
 } from '../../rules/validate.js';
-import { ErrorResponses, sendEmpty, sendJSON } from '../reply.js';
+import { ErrorResponses, sendEmpty, sendJSON } from '../../../api/http/reply.js';
 
 /** How one resource kind is checked, compared and shown. */
 interface ResourceDef<R extends Resource> {

@@ -4,19 +4,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import type { AnalyzerContext } from '../context.js';
-import { testApp, testContext } from '../testing/context.js';
+import type { ApiContext } from '../context.js';
+import { testApiApp, testApiContext } from '../testing/context.js';
 
 describe('/api/topology', () => {
-  let ctx: AnalyzerContext;
+  let ctx: ApiContext;
   let app: FastifyInstance;
   before(async () => {
-    ctx = testContext({ settings: { query: { timeoutMs: 10_000, maxResults: 50 } } });
+    ctx = testApiContext({ settings: { query: { timeoutMs: 10_000, maxResults: 50 } } });
     const g = ctx.graph;
     const host = g.newNode({ Name: 'node1', Type: 'host' }, { id: 'h' });
     const eth = g.newNode({ Name: 'eth0', Type: 'device', MTU: 1500 }, { id: 'e' });
     g.newEdge(host.id, eth.id, { RelationType: 'ownership' }, { id: 'own' });
-    app = await testApp(ctx);
+    app = await testApiApp(ctx);
   });
   after(() => app.close());
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Subscriber filters on the analyzer's Gremlin engine: parsed once, executed on each evaluation,
+// Subscriber filters on the server's Gremlin engine: parsed once, executed on each evaluation,
 // and refused unless they produce a graph (`G…` or `….SubGraph()`), as Skydive requires.
 import { QueryExecutionError } from '../../graph/errors.js';
 import { isGraphResult, type GremlinEngine } from '../../gremlin/index.js';

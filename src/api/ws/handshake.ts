@@ -7,7 +7,7 @@ import { Header, PersistencePolicy } from '../../protocol/messages.js';
 import type { Identity } from '../auth/types.js';
 import type { WireProtocol } from './codec.js';
 
-/** Everything the analyzer knows about a peer once its handshake is accepted. */
+/** Everything the server knows about a peer once its handshake is accepted. */
 export interface ClientInfo {
   /** Endpoint path, e.g. `/ws/subscriber`. */
   path: string;

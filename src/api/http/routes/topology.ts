@@ -6,7 +6,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { InvalidArgumentError } from '../../../graph/errors.js';
 import { toDot, toJSON } from '../../../gremlin/index.js';
 import { ErrorBodySchema, edgeToJSON, nodeToJSON } from '../../../protocol/index.js';
-import type { AnalyzerContext } from '../../context.js';
+import type { ApiContext } from '../../context.js';
 import { HttpErrorCode } from '../errors.js';
 import { ErrorResponses, JSON_TYPE } from '../reply.js';
 
@@ -34,7 +34,7 @@ const QueryBody = Type.Union([
   Type.Null(),
 ]);
 
-export function topologyRoutes(app: FastifyInstance, ctx: AnalyzerContext): void {
+export function topologyRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/api/topology',
     {

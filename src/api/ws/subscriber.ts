@@ -13,10 +13,9 @@ import {
   type StructMessage,
 } from '../../protocol/index.js';
 import type { WsConnection } from './connection.js';
-import { answerError, type Endpoint, type WsServices } from './endpoint.js';
+import { answerError, ERR_WS_UNKNOWN_MESSAGE, type Endpoint, type WsServices } from './endpoint.js';
 import type { Subscription } from './feed.js';
 import type { CompiledFilter, Subgraph } from './filter.js';
-import { ERR_WS_UNKNOWN_MESSAGE } from './graph-writer.js';
 import { HandshakeError } from './handshake.js';
 import { decodeSyncRequest, type SyncRequest } from './payloads.js';
 

@@ -5,23 +5,21 @@ import type { Logger } from 'pino';
 import type { SkydiveError } from '../../graph/errors.js';
 import { GraphMessageType, type StructMessage } from '../../protocol/index.js';
 import type { HistoryProvider } from '../../gremlin/index.js';
-import type { AnalyzerContext } from '../context.js';
+import type { ApiContext } from '../context.js';
 import type { WsConnection } from './connection.js';
 import type { GraphFeed } from './feed.js';
 import type { FilterCompiler } from './filter.js';
 import type { ClientInfo } from './handshake.js';
 
-/** Handler of agent messages outside the Graph namespace (on-demand replies, flow results…). */
-export type AgentMessageHandler = (conn: WsConnection, msg: StructMessage) => void;
+/** Code of a message whose Namespace/Type the endpoint does not handle. */
+export const ERR_WS_UNKNOWN_MESSAGE = 'SKY_ERR_WS_UNKNOWN_MESSAGE';
 
 /** What endpoints are built from. */
 export interface WsServices {
-  ctx: AnalyzerContext;
+  ctx: ApiContext;
   feed: GraphFeed;
   compile: FilterCompiler;
   logger: Logger;
-  /** By namespace. */
-  agentHandlers: Map<string, AgentMessageHandler>;
   /** Answers SyncRequests with a Time; without it they get 400 `Backend does not support history`. */
   history: HistoryProvider | undefined;
 }

@@ -6,7 +6,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { LoginReplySchema } from '../../../protocol/index.js';
 import { UnauthorizedError } from '../../auth/errors.js';
-import type { AnalyzerContext } from '../../context.js';
+import type { ApiContext } from '../../context.js';
 import { sendJSON } from '../reply.js';
 
 const LoginForm = Type.Object(
@@ -19,7 +19,7 @@ const field = (body: unknown, k: string): string | undefined => {
   return Array.isArray(v) ? String(v[0]) : typeof v === 'string' ? v : undefined;
 };
 
-export function loginRoutes(app: FastifyInstance, ctx: AnalyzerContext): void {
+export function loginRoutes(app: FastifyInstance, ctx: ApiContext): void {
   const config = { public: true, plainErrors: true };
 
   app.post(

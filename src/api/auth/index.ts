@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Builds the analyzer's authentication from settings: the API and cluster backends (noauth or
+// Builds a server's authentication from settings: the API and cluster backends (noauth or
 // basic) and the RBAC evaluator, wired so a user's roles are its `g` bindings or the default role.
-import type { AnalyzerSettings, AuthBackendSettings } from '../settings.js';
+import type { ApiSettings, AuthBackendSettings } from '../settings.js';
 import { BasicBackend } from './basic.js';
 import { noAuthBackend, type RoleResolver } from './noauth.js';
 import { PolicyRbac } from './rbac.js';
@@ -33,7 +33,7 @@ function backend(s: AuthBackendSettings, roles: RoleResolver): AuthBackend {
  * const auth = createAuth(settings);
  * const who = await auth.api.authenticate(req); // null → 401
  */
-export function createAuth(settings: Pick<AnalyzerSettings, 'auth' | 'rbacPolicy'>): AuthSet {
+export function createAuth(settings: Pick<ApiSettings, 'auth' | 'rbacPolicy'>): AuthSet {
   const rbac = new PolicyRbac(settings.rbacPolicy);
   const rolesFor =
     (defaultRole: string): RoleResolver =>
