@@ -67,8 +67,16 @@ const topology = section('Agent topology probes.', {
   socketinfo: section('socketinfo probe.', {
     host_update: int('Seconds between two socket scans.', 10, { minimum: 1 }),
   }),
+  ethtool: section('ethtool probe (skydive-ts): driver, bus, speed and features of interfaces.', {
+    ethtool_path: str('Path of ethtool.', 'ethtool'),
+    nsenter_path: str('Path of nsenter (runs ethtool inside a namespace).', 'nsenter'),
+    workers: int('ethtool batches run at the same time.', 2, { minimum: 1 }),
+    batch_size: int('Interfaces of one namespace asked in one batch.', 16, { minimum: 1 }),
+    timeout: int('Seconds before an ethtool batch is abandoned.', 10, { minimum: 1 }),
+  }),
   blockdev: section('blockdev probe.', {
-    lsblk_path: str('Path of lsblk.', '/usr/bin/lsblk', { unused: true }),
+    lsblk_path: str('Path of lsblk.', '/usr/bin/lsblk'),
+    lsblk_update: int('Seconds between two lsblk reads (skydive-ts).', 30, { minimum: 1 }),
     iostat_path: optStr('Path of iostat.', { unused: true }),
     iostat_update: optInt('Seconds between two iostat runs.', { unused: true }),
   }),
