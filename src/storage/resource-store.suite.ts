@@ -82,8 +82,15 @@ export function resourceStoreSuite(name: string, factory: () => Promise<Resource
             if (e.type === 'expired') resolve(e);
           });
         });
+        // Stores unref their TTL timers (they must not keep a server alive); this ref'd guard keeps
+        // the test's event loop running until the expiry has been seen.
+        const guard = setTimeout(() => undefined, 10_000);
         await s.create('capture', { UUID: 'ttl' }, { ttlMs: 5 });
-        assert.equal((await expired).resource.UUID, 'ttl');
+        try {
+          assert.equal((await expired).resource.UUID, 'ttl');
+        } finally {
+          clearTimeout(guard);
+        }
         assert.equal(await s.get('capture', 'ttl'), undefined);
       }),
     );
