@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Composition root of an analyzer: resolves settings, builds the hub graph, the Gremlin engine,
 // auth and the server, and starts listening. The only place that picks concrete implementations.
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { SkydiveConfig } from '../config/index.js';
 import { Graph } from '../graph/index.js';
 import { GremlinEngine } from '../gremlin/index.js';
 import { createAuth } from '../api/auth/index.js';
+import { createLogger as createServiceLogger } from '../api/logger.js';
 import type { AnalyzerContext } from './context.js';
 import { createServer } from './server.js';
 import { settingsFromConfig } from './settings-from-config.js';
@@ -18,18 +19,9 @@ export interface AnalyzerHandle {
   close(): Promise<void>;
 }
 
-const LEVELS: Record<string, pino.Level> = {
-  DEBUG: 'debug',
-  INFO: 'info',
-  WARNING: 'warn',
-  ERROR: 'error',
-  CRITICAL: 'fatal',
-};
-
 /** A pino logger at the configured level, writing JSON lines to stderr. */
 export function createLogger(config: SkydiveConfig): Logger {
-  const level = LEVELS[config.logging.level.toUpperCase()] ?? 'info';
-  return pino({ level, base: { service: 'analyzer', host: config.host_id } }, pino.destination(2));
+  return createServiceLogger(config, 'analyzer');
 }
 
 /** Starts an analyzer from a loaded configuration. */
