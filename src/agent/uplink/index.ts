@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
+// Public surface of the agent's uplink: the topology stream to the analyzers.
+export {
+  Uplink,
+  DEFAULT_UPLINK_TUNING,
+  type UplinkOptions,
+  type UplinkTuning,
+  type AnalyzerLinkStatus,
+} from './uplink.js';
+export { ChangeLog } from './changes.js';
+export type { LinkTuning } from './link.js';
