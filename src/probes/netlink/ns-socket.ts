@@ -11,6 +11,14 @@ import {
 } from 'netlink';
 import { NLM_F, RTNLGRP, RTM } from './constants.js';
 import {
+  findNetlinkFd,
+  forceRecvBuffer,
+  releasePort,
+  setNoEnobufs,
+  socketDrops,
+  takePort,
+} from './sockopt.js';
+import {
   dumpHeader,
   getLinkRequest,
   getNsidRequest,
@@ -32,7 +40,7 @@ const GROUPS = [
 export class DumpInterrupted extends Error {}
 
 export interface NsSocketOptions {
-  /** SO_RCVBUF of the event socket (capped by net.core.rmem_max). */
+  /** Receive buffer of the event socket (SO_RCVBUFFORCE, else capped by net.core.rmem_max). */
   eventBufferSize: number;
   /** Timeout of one request, ms. */
   timeoutMs: number;
@@ -41,7 +49,7 @@ export interface NsSocketOptions {
 export interface NsSocketHandlers {
   /** Messages of one datagram of the event socket. */
   onEvents(msgs: RawMsg[]): void;
-  /** A receive error: ENOBUFS means events were lost. */
+  /** A socket error (overflow is not one: see drops()). */
   onError(err: NodeJS.ErrnoException): void;
 }
 
@@ -49,6 +57,26 @@ export interface NsSocketHandlers {
 export class NsSocket {
   private readonly events: RawNetlinkSocket;
   private readonly req: NetlinkSocket;
+  private readonly eventFd: number;
+  private readonly port: number;
+
+  /** The event socket, on a port unique in the process (see sockopt.ts). */
+  private static bindEvents(recvBufferSize: number): RawNetlinkSocket {
+    for (let attempt = 0; ; attempt++) {
+      const localPort = takePort();
+      try {
+        return new RawNetlinkSocket(Protocol.ROUTE, {
+          localPort,
+          recvBufferSize,
+          sendBufferSize: 32 * 1024,
+        });
+      } catch (err) {
+        releasePort(localPort);
+        // Taken by another process in this namespace: draw again.
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw err;
+      }
+    }
+  }
   private chain: Promise<unknown> = Promise.resolve();
   private closed = false;
 
@@ -56,19 +84,23 @@ export class NsSocket {
     handlers: NsSocketHandlers,
     private readonly opts: NsSocketOptions,
   ) {
-    this.events = new RawNetlinkSocket(Protocol.ROUTE, {
-      recvBufferSize: opts.eventBufferSize,
-      sendBufferSize: 32 * 1024,
-    });
+    this.events = NsSocket.bindEvents(opts.eventBufferSize);
+    this.port = this.events.address().port;
     try {
+      this.eventFd = findNetlinkFd(this.port);
+      if (this.eventFd < 0 || !setNoEnobufs(this.eventFd))
+        throw new Error('cannot set NETLINK_NO_ENOBUFS on the event socket');
+      forceRecvBuffer(this.eventFd, opts.eventBufferSize);
       this.req = createNetlink(Protocol.ROUTE);
     } catch (err) {
       this.events.close();
+      releasePort(this.port);
       throw err;
     }
     this.events.unref();
     this.req.unref();
     this.events.on('message', (buf: Buffer) => {
+      if (this.closed) return;
       let msgs: RawMsg[];
       try {
         msgs = parseMessages(buf);
@@ -78,8 +110,12 @@ export class NsSocket {
       }
       handlers.onEvents(msgs);
     });
-    this.events.on('error', (err) => handlers.onError(err));
-    this.req.on('error', (err) => handlers.onError(err));
+    this.events.on('error', (err) => {
+      if (!this.closed) handlers.onError(err);
+    });
+    this.req.on('error', (err) => {
+      if (!this.closed) handlers.onError(err);
+    });
     for (const g of GROUPS) this.events.addMembership(g);
   }
 
@@ -123,10 +159,23 @@ export class NsSocket {
     });
   }
 
+  /** Events the kernel dropped for want of room since the socket opened (-1: unknown). */
+  drops(): number {
+    return this.closed ? 0 : socketDrops(this.eventFd);
+  }
+
+  /**
+   * Closes both sockets. The native close is deferred: closing a socket from inside one of its
+   * own callbacks (an ENOBUFS error handler that resyncs) aborts the process in netlink@0.3.0.
+   */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.events.close();
-    this.req.close();
+    this.events.removeAllListeners('message');
+    setImmediate(() => {
+      this.events.close();
+      this.req.close();
+      releasePort(this.port);
+    });
   }
 }

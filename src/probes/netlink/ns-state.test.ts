@@ -120,6 +120,37 @@ describe('NsState', () => {
     assert.equal(s.dirty.size, 0);
   });
 
+  it('flags IPv4 routes stale when the kernel may drop some silently', () => {
+    const s = dump();
+    assert.equal(s.routesStale, false);
+    const v0 = [...s.links.values()].find((l) => l.name === 'v0')!;
+    s.apply({ kind: 'link', del: false, msg: { ...v0, mtu: 1400 } });
+    assert.equal(s.routesStale, false);
+    s.apply({ kind: 'link', del: false, msg: { ...v0, flags: v0.flags & ~1 } });
+    assert.equal(s.routesStale, true, 'interface down');
+    s.routesStale = false;
+    const a = [...s.addrs.get(v0.index)!.values()].find((x) => x.cidr === '10.1.0.1/24')!;
+    s.apply({ kind: 'addr', del: true, msg: a });
+    assert.equal(s.routesStale, true, 'IPv4 address removed');
+  });
+
+  it('#replaceRoutes swaps one family for a fresh dump', () => {
+    const s = dump();
+    s.dirty.clear();
+    const v6 = () =>
+      [...s.routes.values()].flatMap((h) => [...h.values()]).filter((r) => r.family === 10).length;
+    const v6before = v6();
+    const fresh = decodeAll(fx.dumps.route).filter(
+      (m) => m.kind === 'route' && m.msg.family === AF_INET && m.msg.dst !== '10.2.0.0',
+    );
+    s.replaceRoutes(AF_INET, fresh);
+    const all = [...s.routes.values()].flatMap((h) => [...h.values()]);
+    assert.ok(!all.some((r) => r.dst === '10.2.0.0'));
+    assert.ok(all.some((r) => r.dst === '10.3.0.0'));
+    assert.equal(v6(), v6before);
+    assert.ok(s.dirty.has(3));
+  });
+
   it('#reset forgets everything and marks what was known dirty', () => {
     const s = dump();
     s.dirty.clear();

@@ -2,7 +2,9 @@
 // The rtnetlink view of one namespace (links, addresses, routes, neighbours and FDB) kept from a
 // dump plus the events after it. Applying a message marks the interfaces it touches as dirty;
 // the probe then rewrites only those nodes, once per batch of messages.
-import { AF_BRIDGE, AF_UNSPEC, RTM_F_CLONED } from './constants.js';
+import { AF_BRIDGE, AF_INET, AF_UNSPEC, RTM_F_CLONED } from './constants.js';
+
+const IFF_UP = 0x1;
 import type { AddrMsg } from './addr-msg.js';
 import type { LinkMsg } from './link-msg.js';
 import type { RtMsg } from './messages.js';
@@ -45,6 +47,11 @@ export class NsState {
    * kernel sends nothing for the other end, whose peer attributes are then stale.
    */
   readonly vethMoves: LinkMsg[] = [];
+  /**
+   * The kernel removes IPv4 routes without telling (no RTM_DELROUTE) when their interface goes
+   * down or loses the address their gateway depends on: set then, so the routes are read again.
+   */
+  routesStale = false;
 
   /** Applies one message; returns false for what it ignores. */
   apply(m: RtMsg): boolean {
@@ -68,7 +75,9 @@ export class NsState {
     // port", never that the interface went away.
     if (l.family !== AF_UNSPEC) return false;
     this.dirty.add(l.index);
-    if (l.kind === 'veth' && (del || !this.links.has(l.index))) this.vethMoves.push(l);
+    const prev = this.links.get(l.index);
+    if (l.kind === 'veth' && (del || !prev)) this.vethMoves.push(l);
+    if (del || (prev && prev.flags & IFF_UP && !(l.flags & IFF_UP))) this.routesStale = true;
     if (!del) {
       this.links.set(l.index, l);
       return true;
@@ -85,6 +94,7 @@ export class NsState {
     let m = this.addrs.get(a.index);
     if (del) {
       if (!m?.delete(key)) return false;
+      if (a.family === AF_INET) this.routesStale = true;
     } else {
       if (!m) this.addrs.set(a.index, (m = new Map()));
       m.set(key, a);
@@ -147,11 +157,23 @@ export class NsState {
     return out;
   }
 
+  /** Replaces every route of `family` with a fresh dump of them (see routesStale). */
+  replaceRoutes(family: number, dump: RtMsg[]): void {
+    for (const [pk, hops] of this.routes) {
+      const first = hops.values().next();
+      if (first.done || first.value.family !== family) continue;
+      for (const r of hops.values()) routeIfaces(r).forEach((i) => this.dirty.add(i));
+      this.routes.delete(pk);
+    }
+    for (const m of dump) if (m.kind === 'route' && m.msg.family === family) this.apply(m);
+  }
+
   /** Forgets everything (before a fresh dump); the interfaces known are marked dirty. */
   reset(): void {
     for (const i of this.links.keys()) this.dirty.add(i);
     this.links.clear();
     this.vethMoves.length = 0;
+    this.routesStale = false;
     this.addrs.clear();
     this.routes.clear();
     this.neighs.clear();

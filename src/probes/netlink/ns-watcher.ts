@@ -7,8 +7,8 @@ import type { Logger } from 'pino';
 import type { Node } from '../../graph/index.js';
 import type { Netns, NetnsAPI } from '../netns/api.js';
 import { hostTID } from '../netns/tid.js';
-import { AF_BRIDGE, RTM } from './constants.js';
-import { decode, type RawMsg } from './messages.js';
+import { AF_BRIDGE, AF_INET, RTM } from './constants.js';
+import { decode, type RawMsg, type RtMsg } from './messages.js';
 import { DumpInterrupted, NsSocket, type NsSocketOptions } from './ns-socket.js';
 import { NsState } from './ns-state.js';
 import type { NsView } from './topology.js';
@@ -53,6 +53,7 @@ export class NsWatcher implements NsView {
   private closed = false;
   private readonly nsids = new Map<number, string>();
   private resolving = false;
+  private resolveAgain = false;
   private readonly unresolved = new Set<number>();
   /** Set once the first dump is applied. */
   ready = false;
@@ -109,6 +110,7 @@ export class NsWatcher implements NsView {
         this.unresolved.clear();
         this.applyAll(msgs);
         this.state.vethMoves.length = 0;
+        this.state.routesStale = false;
       } while (this.resyncAgain && !this.closed);
     } finally {
       this.dumping = false;
@@ -137,17 +139,25 @@ export class NsWatcher implements NsView {
     },
     onError: (err: NodeJS.ErrnoException) => {
       if (this.closed) return;
-      if (err.code === 'ENOBUFS') {
-        this.host.counters.resyncs++;
-        this.host.logger.warn({ ns: this.ns.name }, 'netlink events lost (ENOBUFS); resyncing');
-        void this.resync().catch((e) => this.fail(e, 'resync failed'));
-        return;
-      }
+      if (err.code === 'ENOBUFS') return this.lost();
       this.fail(err, 'netlink socket error');
     },
   };
 
+  /** Checks the event socket's drop counter; events lost means a fresh dump. */
+  checkDrops(): void {
+    if (this.closed || this.dumping || !this.socket) return;
+    if (this.socket.drops() > 0) this.lost();
+  }
+
+  private lost(): void {
+    this.host.counters.resyncs++;
+    this.host.logger.warn({ ns: this.ns.name }, 'netlink events lost (ENOBUFS); resyncing');
+    void this.resync().catch((e) => this.fail(e, 'resync failed'));
+  }
+
   fail(err: unknown, what: string): void {
+    if (this.closed) return; // the namespace went away meanwhile: not an error
     this.host.counters.errors++;
     this.host.counters.lastError = `${this.ns.name}: ${(err as Error).message ?? String(err)}`;
     this.host.logger.warn({ err, ns: this.ns.name }, what);
@@ -159,7 +169,36 @@ export class NsWatcher implements NsView {
     const q = this.queue;
     this.queue = [];
     this.applyAll(q);
+    this.checkDrops();
+    if (this.state.routesStale) {
+      this.state.routesStale = false;
+      void this.refreshRoutes().catch((err) => this.fail(err, 'reading IPv4 routes failed'));
+    }
     return q.length;
+  }
+
+  /**
+   * Reads the IPv4 routes again (NsState.routesStale). Events wait meanwhile, as during a dump,
+   * so that none older than the fresh table is applied after it.
+   */
+  private async refreshRoutes(): Promise<void> {
+    if (this.dumping || !this.socket) return;
+    const sock = this.socket;
+    this.dumping = true;
+    try {
+      const msgs = await sock.dump(RTM.GETROUTE, AF_INET);
+      if (this.closed || sock !== this.socket) return;
+      const decoded: RtMsg[] = [];
+      for (const raw of msgs) {
+        const m = decode(raw);
+        if (m) decoded.push(m);
+      }
+      this.state.replaceRoutes(AF_INET, decoded);
+    } finally {
+      this.dumping = false;
+      if (this.resyncAgain) void this.resync().catch((err) => this.fail(err, 'resync failed'));
+    }
+    this.host.schedule(this);
   }
 
   private applyAll(msgs: RawMsg[]): void {
@@ -174,6 +213,7 @@ export class NsWatcher implements NsView {
     if (this.state.nsidChanged) {
       this.state.nsidChanged = false;
       this.nsids.clear();
+      this.unresolved.clear();
       this.markNsidLinks();
     }
   }
@@ -205,8 +245,13 @@ export class NsWatcher implements NsView {
 
   /** Asks this namespace for the id it gives each namespace we know (host first). */
   private async resolveNsids(): Promise<void> {
-    if (this.resolving || !this.socket) return;
+    if (!this.socket) return;
+    if (this.resolving) {
+      this.resolveAgain = true;
+      return;
+    }
     this.resolving = true;
+    this.resolveAgain = false;
     const sock = this.socket;
     let found = false;
     try {
@@ -238,6 +283,7 @@ export class NsWatcher implements NsView {
       this.markNsidLinks();
       this.host.schedule(this);
     }
+    if (this.resolveAgain && !this.closed) void this.resolveNsids();
   }
 
   /** Counters of every interface, for the metrics round. */
@@ -246,12 +292,17 @@ export class NsWatcher implements NsView {
     return this.socket.dump(RTM.GETSTATS);
   }
 
-  /** A newly seen veth may have a peer whose own message is stale: ask again for it. */
+  /**
+   * Asks again for one link (a veth whose peer moved: its own message is stale). The answer joins
+   * the event queue, so it is applied in order, after a dump in progress if any.
+   */
   async refreshLink(index: number): Promise<void> {
-    if (!this.socket || this.dumping) return;
-    const msgs = await this.socket.getLink(index);
-    for (const m of msgs) this.queue.push(m);
-    if (msgs.length === 0) {
+    const sock = this.socket;
+    if (!sock) return;
+    const msgs = await sock.getLink(index);
+    if (this.closed || sock !== this.socket) return; // a resync's dump covers it
+    if (msgs.length > 0) this.queue.push(...msgs);
+    else {
       // It is gone: forget it as a DELLINK would.
       const l = this.state.links.get(index);
       if (l) this.state.apply({ kind: 'link', del: true, msg: l });

@@ -35,6 +35,7 @@ export class NetlinkRun implements WatchHost {
   private readonly pending = new Set<NsWatcher>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
   private flushScheduled = false;
+  private dropCheck: NodeJS.Timeout | undefined;
   private stopped = false;
   readonly netns: NetnsAPI;
   readonly logger: Logger;
@@ -65,10 +66,17 @@ export class NetlinkRun implements WatchHost {
     this.netns.events.on('removed', this.onRemoved);
     this.netns.events.on('updated', this.onUpdated);
     for (const ns of this.netns.list()) this.add(ns);
+    // Overflow is silent (NETLINK_NO_ENOBUFS): a burst that ends in a loss leaves no event to
+    // notice it by, so the drop counters are also read every second (one getsockopt each).
+    this.dropCheck = setInterval(() => {
+      for (const w of this.watchers.values()) w.checkDrops();
+    }, 1000);
+    this.dropCheck.unref();
   }
 
   stop(): void {
     this.stopped = true;
+    clearInterval(this.dropCheck);
     this.netns.events.off('added', this.onAdded);
     this.netns.events.off('removed', this.onRemoved);
     this.netns.events.off('updated', this.onUpdated);
