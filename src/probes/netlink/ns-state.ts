@@ -43,8 +43,8 @@ export class NsState {
   /** Set when namespace ids changed (RTM_NEWNSID/DELNSID). */
   nsidChanged = false;
   /**
-   * Veths that appeared or went away. When one end of a pair moves to another namespace the
-   * kernel sends nothing for the other end, whose peer attributes are then stale.
+   * Veths that went away (deleted, or moved to another namespace). When one end of a pair moves
+   * the kernel sends nothing for the other end, whose peer attributes are then stale.
    */
   readonly vethMoves: LinkMsg[] = [];
   /**
@@ -76,7 +76,7 @@ export class NsState {
     if (l.family !== AF_UNSPEC) return false;
     this.dirty.add(l.index);
     const prev = this.links.get(l.index);
-    if (l.kind === 'veth' && (del || !prev)) this.vethMoves.push(l);
+    if (l.kind === 'veth' && del) this.vethMoves.push(l);
     if (del || (prev && prev.flags & IFF_UP && !(l.flags & IFF_UP))) this.routesStale = true;
     if (!del) {
       this.links.set(l.index, l);

@@ -158,14 +158,18 @@ export class NetlinkRun implements WatchHost {
     }
   }
 
-  /** Asks again for the other end of veths that appeared or went away (see NsState.vethMoves). */
+  /** Asks again for the other end of veths that went away (see NsState.vethMoves). */
   private refreshPeers(w: NsWatcher): void {
-    const moves = w.state.vethMoves.splice(0);
-    for (const l of moves) {
+    const gone = w.state.vethMoves.splice(0);
+    // A pair deleted together: both ends' messages are in the batch, nothing is stale.
+    const goneHere = new Set(gone.map((l) => l.index));
+    for (const l of gone) {
       if (!l.link) continue;
-      const nsKey = l.linkNetnsid === undefined ? w.key : w.namespaceOf(l.linkNetnsid);
+      const same = l.linkNetnsid === undefined;
+      if (same && (goneHere.has(l.link) || !w.state.links.has(l.link))) continue;
+      const nsKey = same ? w.key : w.namespaceOf(l.linkNetnsid!);
       const peer = nsKey === undefined ? undefined : this.watchers.get(nsKey);
-      if (!peer || (peer === w && this.topology.node(w.key, l.link) === undefined)) continue;
+      if (!peer) continue;
       void peer.refreshLink(l.link).catch((err) => peer.fail(err, 'refreshing a veth peer failed'));
     }
   }
