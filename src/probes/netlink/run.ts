@@ -54,11 +54,17 @@ export class NetlinkRun implements WatchHost {
 
   private readonly onAdded = (ns: Netns) => this.add(ns);
   private readonly onRemoved = (ns: Netns) => this.remove(ns);
+  /** A namespace's path or name changed: its TID, so its interfaces', and LinkNetNsName. */
   private readonly onUpdated = (ns: Netns) => {
-    const w = this.watchers.get(ns.key);
-    if (!w) return;
-    for (const i of w.state.links.keys()) w.state.dirty.add(i);
-    this.schedule(w);
+    for (const w of this.watchers.values()) {
+      let touched = false;
+      for (const [i, l] of w.state.links)
+        if (w.key === ns.key || l.linkNetnsid !== undefined) {
+          w.state.dirty.add(i);
+          touched = true;
+        }
+      if (touched) this.schedule(w);
+    }
   };
 
   start(): void {
