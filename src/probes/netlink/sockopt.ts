@@ -54,11 +54,23 @@ export function releasePort(port: number): void {
   usedPorts.delete(port);
 }
 
+/**
+ * The order to try descriptors in: a new socket takes the lowest free number, and the directory
+ * read to list them takes the next one, so the socket is most likely just below the first gap.
+ */
+export function fdCandidates(open: number[]): number[] {
+  const fds = [...open].sort((a, b) => a - b);
+  let gap = 0;
+  while (gap < fds.length && fds[gap] === gap) gap++;
+  const below = fds.slice(0, gap).reverse();
+  const first = below.length > 1 ? [below[1]!, below[0]!, ...below.slice(2)] : below;
+  return [...first, ...fds.slice(gap)];
+}
+
 /** The descriptor of this process's netlink socket bound to `port`; -1 if none. */
 export function findNetlinkFd(port: number): number {
   const { getsockname } = load();
-  for (const name of readdirSync('/proc/self/fd')) {
-    const fd = Number(name);
+  for (const fd of fdCandidates(readdirSync('/proc/self/fd').map(Number))) {
     const addr = Buffer.alloc(12);
     const len = Buffer.alloc(4);
     len.writeUInt32LE(addr.length);
