@@ -153,7 +153,15 @@ export class NsWatcher implements NsView {
   private lost(): void {
     this.host.counters.resyncs++;
     this.host.logger.warn({ ns: this.ns.name }, 'netlink events lost (ENOBUFS); resyncing');
-    void this.resync().catch((e) => this.fail(e, 'resync failed'));
+    this.resyncOrRetry();
+  }
+
+  /** Resyncs; a failed resync (socket or dump error) is tried again a second later. */
+  private resyncOrRetry(): void {
+    void this.resync().catch((e) => {
+      this.fail(e, 'resync failed; retrying');
+      if (!this.closed) setTimeout(() => this.resyncOrRetry(), 1000).unref();
+    });
   }
 
   fail(err: unknown, what: string): void {
@@ -196,7 +204,7 @@ export class NsWatcher implements NsView {
       this.state.replaceRoutes(AF_INET, decoded);
     } finally {
       this.dumping = false;
-      if (this.resyncAgain) void this.resync().catch((err) => this.fail(err, 'resync failed'));
+      if (this.resyncAgain) this.resyncOrRetry();
     }
     this.host.schedule(this);
   }
