@@ -243,6 +243,30 @@ describe('netlink probe (system)', { skip: !isRoot && 'needs root' }, () => {
     assert.ok(Number(p.status()['MetricRounds']) > 0);
   });
 
+  it('keeps running through namespaces that come and go while they are read', async (t) => {
+    const { s, p, v } = await setup(t);
+    const names = Array.from({ length: 20 }, (_, k) => s.netns(`k${k}`));
+    sh(
+      names
+        .map((n) => `ip -n ${n} link add c0 type veth peer name c1 && ip netns del ${n}`)
+        .join(' && '),
+    );
+    // Interleaved with probe reads: some are gone before their first dump, some during it.
+    for (let k = 0; k < 20; k++) {
+      const n = s.netns(`q${k}`);
+      sh(`ip -n ${n} link add c0 type veth peer name c1`);
+      await new Promise((r) => setTimeout(r, k % 5));
+      sh(`ip netns del ${n}`);
+    }
+    const ours = () =>
+      [...p.graph.nodes()].filter((n) => String(n.metadata['Name']).startsWith(s.name()));
+    await waitFor(() => ours().length === 0, 'every scratch namespace gone from the graph');
+    assert.equal(p.bundle.status()['netlink']!.State, 'running');
+    assert.equal(p.bundle.status()['netlink']!.Restarts, 0);
+    assert.equal(p.status()['Errors'], 0, String(p.status()['LastError']));
+    assert.equal(v.netns(names[0]!), undefined);
+  });
+
   const burst = Array.from({ length: 150 }, (_, k) => `link add e${k} type veth peer name f${k}`);
   const runBurst = (ns: string) =>
     sh(`printf '%s\\n' ${burst.map((l) => `'${l}'`).join(' ')} | ip -n ${ns} -batch -`);

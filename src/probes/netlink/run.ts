@@ -103,16 +103,21 @@ export class NetlinkRun implements WatchHost {
     this.watchers.set(ns.key, w);
     for (const other of this.watchers.values()) if (other !== w) other.retryNsids();
     void w.resync().catch((err) => {
-      w.fail(err, 'cannot follow namespace');
       if (this.watchers.get(ns.key) !== w) return;
-      // Gone, or not openable yet: netns reports removals; until then, retry.
+      // Gone before we could open it (netns reports the removal next): not an error.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ESTALE' || !this.netns.get(ns.key))
+        this.logger.debug({ ns: ns.name, err }, 'namespace went away before it was read');
+      else w.fail(err, 'cannot follow namespace');
+      // Until netns reports the removal, retry.
       this.watchers.delete(ns.key);
       w.close();
       this.retries.set(
         ns.key,
         setTimeout(() => {
           this.retries.delete(ns.key);
-          if (this.netns.get(ns.key)) this.add(this.netns.get(ns.key)!);
+          const again = this.netns.get(ns.key);
+          if (again) this.add(again);
         }, this.opts.retryMs),
       );
     });
