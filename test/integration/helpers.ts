@@ -197,6 +197,8 @@ function silentCapture(): LogCapture {
  * Retries `check` until it stops throwing, then returns its value; after `timeoutMs` (default
  * 10 s) rethrows its last error. For state that settles asynchronously (rules, filtered feeds,
  * cleanup on disconnect): the assertion is about the state, never about how long it took.
+ * Give `assert.ok` a message inside `check`: without one, node:assert re-reads and parses the
+ * test's source on every failed try, which can starve the in-process servers for seconds.
  */
 export async function eventually<T>(
   check: () => T | Promise<T>,
