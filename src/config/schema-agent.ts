@@ -28,9 +28,19 @@ const topology = section('Agent topology probes.', {
   ),
   netlink: section('netlink probe.', {
     metrics_update: int('Seconds between two interface metric updates.', 30, { minimum: 1 }),
+    event_buffer_size: int(
+      'Receive buffer of the event socket of each namespace, in bytes, set with SO_RCVBUFFORCE; an overflow makes the namespace resync (skydive-ts).',
+      4 * 1024 * 1024,
+      { minimum: 4096 },
+    ),
   }),
   netns: section('netns probe.', {
     run_path: str('Directory watched for network namespaces.', '/var/run/netns'),
+    proc_scan_interval: int(
+      'Seconds between two scans of the namespaces of processes (/proc/*/ns/net); 0 leaves process namespaces out (skydive-ts).',
+      5,
+      { minimum: 0 },
+    ),
   }),
   docker: section('docker probe.', {
     url: str('Docker API endpoint.', 'unix:///var/run/docker.sock'),
