@@ -71,12 +71,22 @@ export interface SupervisorOptions {
   clock?: () => number;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
+/**
+ * Waits `ms`, or less when `signal` aborts; never rejects. For probe bodies that poll a source
+ * between reads (`while (!signal.aborted) { read(); await sleep(period, signal); }`).
+ */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
     if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
   });
+}
 
 /** Supervises one probe: runs its body, restarts it with backoff, reports its state. */
 export class ProbeSupervisor {

@@ -3,6 +3,7 @@
 // `blockdev` node per block device under the host node, with partitions under their disk.
 import { execFile } from 'node:child_process';
 import type { Probe } from '../sdk.js';
+import { sleep } from '../sdk.js';
 import { parseLsblk } from './lsblk.js';
 import { BlockdevGraph } from './sync.js';
 
@@ -28,18 +29,6 @@ export function runLsblk(path: string, signal: AbortSignal): Promise<string> {
     );
   });
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** Block devices of the host, from lsblk. */
 export const blockdevProbe: Probe<BlockdevOptions> = {

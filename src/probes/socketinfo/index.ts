@@ -2,6 +2,7 @@
 // The socketinfo probe: every `host_update` seconds, lists the TCP and UDP sockets (v4 and v6) of
 // every network namespace with their process, as `Sockets` on the host and `netns` nodes.
 import type { Probe } from '../sdk.js';
+import { sleep } from '../sdk.js';
 import { procSource } from './proc-source.js';
 import { SocketPublisher } from './publish.js';
 import { scanSockets, type ScanResult } from './scan.js';
@@ -24,18 +25,6 @@ export interface SocketinfoAPI {
   /** The last scan, if any. */
   last(): ScanResult | undefined;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** Sockets of every namespace, with their processes. */
 export const socketinfoProbe: Probe<SocketinfoOptions> = {
