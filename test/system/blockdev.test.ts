@@ -11,13 +11,9 @@ import pino from 'pino';
 import { Graph, type Node } from '../../src/graph/index.js';
 import { ProbeBundle } from '../../src/probes/bundle.js';
 import { blockdevProbe } from '../../src/probes/blockdev/index.js';
+import { isRoot, waitFor as poll } from './helpers/netns.js';
 
-const isRoot = process.getuid?.() === 0;
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
-const poll = async (cond: () => boolean, what: string) => {
-  for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(cond(), `timed out waiting for ${what}`);
-};
 
 describe('blockdev probe (system)', { skip: !isRoot && 'needs root' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'sktest-blockdev-'));

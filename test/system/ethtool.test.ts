@@ -11,13 +11,9 @@ import pino from 'pino';
 import { Graph, type Node } from '../../src/graph/index.js';
 import { ProbeBundle } from '../../src/probes/bundle.js';
 import { ethtoolProbe } from '../../src/probes/ethtool/index.js';
+import { isRoot, waitFor as poll } from './helpers/netns.js';
 
-const isRoot = process.getuid?.() === 0;
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
-const poll = async (cond: () => boolean, what: string) => {
-  for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(cond(), `timed out waiting for ${what}`);
-};
 const ifindex = (name: string, ns?: string): number => {
   const out = run('ip', [...(ns ? ['-n', ns] : []), '-j', 'link', 'show', 'dev', name]);
   return (JSON.parse(out) as { ifindex: number }[])[0]!.ifindex;
