@@ -132,5 +132,17 @@ export function decodeEdge(json: unknown): DecodedEdge {
   if (typeof parent !== 'string' || parent === '')
     fail('edge', 'Parent must be a non-empty string');
   if (typeof child !== 'string' || child === '') fail('edge', 'Child must be a non-empty string');
-  return { ...base, parent, child };
+  // Listed field by field: an object spread is several times slower on this hot path.
+  return {
+    id: base.id,
+    metadata: base.metadata,
+    host: base.host,
+    origin: base.origin,
+    createdAt: base.createdAt,
+    updatedAt: base.updatedAt,
+    deletedAt: base.deletedAt,
+    revision: base.revision,
+    parent,
+    child,
+  };
 }
