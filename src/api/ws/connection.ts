@@ -8,11 +8,16 @@ import { SkydiveError } from '../../graph/errors.js';
 import { replyTo, type StructMessage } from '../../protocol/ws-message.js';
 import type { ConnStatus } from '../status.js';
 import { decodeFrame, Outgoing } from './codec.js';
+import { FrameBatch } from './frame-batch.js';
 import type { ClientInfo } from './handshake.js';
 import type { TickFlusher } from './flusher.js';
 
 /** Close code sent to a peer that does not read fast enough (RFC 6455 "try again later"). */
 export const CLOSE_OVERLOADED = 1013;
+
+/** Frames from this size on go through `ws` on their own rather than being copied into a batch. */
+const BATCH_MAX = 64 * 1024;
+const WS_OPEN = 1;
 
 /** Tuning of one connection; `queueSize` and the keepalive come from settings.ws. */
 export interface ConnectionOptions {
@@ -38,6 +43,8 @@ interface PendingRequest {
  * (corked until the end of the event-loop tick) while it holds less than `highWaterMark` bytes;
  * past that they wait in a queue of at most `queueSize` messages; one more is an overflow: the
  * message and the queue are counted as dropped and the peer is closed with 1013.
+ * Without a negotiated extension (compression), the frames of one tick are framed here into one
+ * buffer written just before the socket is uncorked; otherwise each goes through `ws.send`.
  */
 export class WsConnection {
   readonly connectTime = new Date();
@@ -52,6 +59,10 @@ export class WsConnection {
   private deadline: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private awaitingWrite = false;
+  /** Frames of this tick not yet written (none when an extension is negotiated). */
+  private readonly batch: FrameBatch | undefined;
+  /** The batch holds the write that crosses the high-water mark: pump once it is written. */
+  private batchCrosses = false;
   private handler: (msg: StructMessage) => void = () => {};
   private readonly closeListeners: (() => void)[] = [];
   private readonly pending = new Map<string, PendingRequest>();
@@ -64,6 +75,7 @@ export class WsConnection {
     private readonly opts: ConnectionOptions,
   ) {
     this.binary = info.protocol === 'protobuf';
+    this.batch = ws.extensions === '' ? new FrameBatch(this.binary ? 2 : 1) : undefined;
     this.logger = opts.logger;
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('pong', () => this.alive());
@@ -124,7 +136,7 @@ export class WsConnection {
 
   private push(frame: Buffer): boolean {
     if (this.state !== 'open') return false;
-    if (this.queue.length === this.head && this.ws.bufferedAmount < this.opts.highWaterMark) {
+    if (this.queue.length === this.head && this.buffered() < this.opts.highWaterMark) {
       this.write(frame);
       return true;
     }
@@ -136,10 +148,23 @@ export class WsConnection {
     return true;
   }
 
+  /** Bytes handed to the socket or waiting in this tick's batch. */
+  private buffered(): number {
+    return this.ws.bufferedAmount + (this.batch === undefined ? 0 : this.batch.bytes);
+  }
+
   private write(frame: Buffer): void {
     this.opts.flusher.cork(this.socket);
     // The write that crosses the high-water mark reports when it reached the kernel: time to pump.
-    const crosses = this.ws.bufferedAmount + frame.length >= this.opts.highWaterMark;
+    const crosses = this.buffered() + frame.length >= this.opts.highWaterMark;
+    const b = this.batch;
+    if (b !== undefined && frame.length < BATCH_MAX) {
+      if (b.empty) this.opts.flusher.defer(this.flushBatch);
+      b.add(frame);
+      if (crosses && !this.awaitingWrite) this.awaitingWrite = this.batchCrosses = true;
+      return;
+    }
+    this.flushBatch();
     if (crosses && !this.awaitingWrite) {
       this.awaitingWrite = true;
       this.ws.send(frame, { binary: this.binary }, () => {
@@ -149,11 +174,32 @@ export class WsConnection {
     } else this.ws.send(frame, { binary: this.binary });
   }
 
+  /** Writes this tick's batch (still corked: it goes out with the tick's other writes). */
+  private readonly flushBatch = (): void => {
+    const b = this.batch;
+    if (b === undefined || b.empty) return;
+    const notify = this.batchCrosses;
+    this.batchCrosses = false;
+    // As ws.send does, nothing more is written once a close frame went out or the socket is gone.
+    if (this.ws.readyState !== WS_OPEN) {
+      b.clear();
+      if (notify) this.awaitingWrite = false;
+      return;
+    }
+    const data = b.take();
+    if (!notify) this.socket.write(data);
+    else
+      this.socket.write(data, () => {
+        this.awaitingWrite = false;
+        this.pump();
+      });
+  };
+
   /** Moves queued messages into the socket while it has room. */
   private pump(): void {
     if (this.state !== 'open') return;
     const q = this.queue;
-    while (this.head < q.length && this.ws.bufferedAmount < this.opts.highWaterMark) {
+    while (this.head < q.length && this.buffered() < this.opts.highWaterMark) {
       const frame = q[this.head]!;
       q[this.head++] = EMPTY;
       this.write(frame);
@@ -266,6 +312,7 @@ export class WsConnection {
     if (this.state === 'closing') this.ws.terminate();
     if (this.state !== 'open') return;
     this.state = 'closing';
+    this.flushBatch();
     this.ws.close(code, reason.slice(0, 120));
     const grace = Math.min(this.opts.pongTimeoutMs, 2000);
     this.killTimer = setTimeout(() => this.ws.terminate(), grace).unref();
@@ -286,6 +333,7 @@ export class WsConnection {
     if (this.killTimer) clearTimeout(this.killTimer);
     this.queue.length = 0;
     this.head = 0;
+    this.batch?.clear();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(closedError());

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// FrameBatch: frames of every length class, decoded back by RFC 6455 rules.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FrameBatch } from './frame-batch.js';
+
+/** Splits server frames (unmasked) into [opcode, payload]. */
+function parse(buf: Buffer): [number, Buffer][] {
+  const out: [number, Buffer][] = [];
+  let o = 0;
+  while (o < buf.length) {
+    const b0 = buf[o++]!;
+    assert.equal(b0 & 0x80, 0x80, 'FIN set');
+    const b1 = buf[o++]!;
+    assert.equal(b1 & 0x80, 0, 'unmasked');
+    let len = b1 & 0x7f;
+    if (len === 126) {
+      len = buf.readUInt16BE(o);
+      o += 2;
+    } else if (len === 127) {
+      len = Number(buf.readBigUInt64BE(o));
+      o += 8;
+    }
+    out.push([b0 & 0x0f, buf.subarray(o, o + len)]);
+    o += len;
+  }
+  return out;
+}
+
+describe('FrameBatch', () => {
+  it('frames payloads of each length class back to back', () => {
+    const payloads = [0, 1, 125, 126, 65535, 65536, 70000].map((n, i) => Buffer.alloc(n, 97 + i));
+    const b = new FrameBatch(1);
+    assert.equal(b.empty, true);
+    for (const p of payloads) b.add(p);
+    const total = b.bytes;
+    const buf = b.take();
+    assert.equal(buf.length, total);
+    assert.deepEqual(
+      parse(buf),
+      payloads.map((p) => [1, p]),
+    );
+    assert.equal(b.empty, true);
+    assert.equal(b.bytes, 0);
+  });
+
+  it('uses the binary opcode and forgets cleared frames', () => {
+    const b = new FrameBatch(2);
+    b.add(Buffer.from('x'));
+    b.clear();
+    assert.equal(b.empty, true);
+    b.add(Buffer.from('yz'));
+    assert.deepEqual(parse(b.take()), [[2, Buffer.from('yz')]]);
+  });
+});
