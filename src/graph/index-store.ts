@@ -56,9 +56,15 @@ export class ValueIndex<T extends { metadata: Record<string, unknown> }> {
     else if (v !== undefined) fn(v);
   }
 
-  /** Indexes an element under its current values. */
+  /** Indexes an element under its current values (every insert: no closure per key). */
   add(el: T): void {
-    for (const [k, m] of this.maps) this.each(el.metadata[k], (x) => this.addValue(m, x, el));
+    const md = el.metadata;
+    for (const [k, m] of this.maps) {
+      const v = md[k];
+      if (v === undefined) continue;
+      if (Array.isArray(v)) for (const x of v) this.addValue(m, x, el);
+      else this.addValue(m, v, el);
+    }
   }
 
   /** Removes an element given the values it was indexed under. */
