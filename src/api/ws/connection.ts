@@ -82,6 +82,9 @@ export class WsConnection {
     ws.on('error', (err) => this.logger.info({ err: err.message }, 'websocket error'));
     ws.on('close', (code, reason) => this.closed(code, reason.toString()));
     socket.on('drain', () => this.pump());
+    // Before ws reads what the peer sent (and maybe answers with a close frame or a pong), what
+    // this tick already sent it goes into the socket: the order on the wire stays that of ws.send.
+    if (this.batch !== undefined) socket.prependListener('data', this.flushBatch);
     this.pingTimer = setInterval(() => this.ping(), opts.pingDelayMs).unref();
     // A first ping at once: some clients (Firefox) wait for one before doing anything.
     this.ping();
