@@ -3,9 +3,10 @@
 // SKYDIVE_* environment variables, then overrides (CLI flags). The result is validated and frozen.
 
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { parse as parseYAML } from 'yaml';
+import type * as YAML from 'yaml';
 import { checkValue, isPlainObject } from './coerce.js';
 import { envTree } from './env.js';
 import { ConfigError } from './errors.js';
@@ -32,6 +33,16 @@ export interface LoadConfigOptions {
 }
 
 const checkConfig = TypeCompiler.Compile(ConfigSchema);
+
+/**
+ * The YAML parser, loaded on first use: a process started without a configuration file (the
+ * usual agent) never pays for it (about 70 modules).
+ */
+let yamlParse: typeof YAML.parse | undefined;
+function parseYAML(content: string): unknown {
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof YAML).parse;
+  return yamlParse(content);
+}
 
 function readSource(file: string, stdin: string | undefined): [content: string, source: string] {
   if (file === '-') {

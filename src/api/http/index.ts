@@ -5,11 +5,11 @@
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import formbody from '@fastify/formbody';
-import swagger from '@fastify/swagger';
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../context.js';
 import { installAuthHook } from './auth-hook.js';
 import { installErrorHandlers } from './errors.js';
+import { installLazySwagger } from './openapi.js';
 import { installParsers } from './parsers.js';
 import { infoRoutes, type InfoOptions } from './routes/info.js';
 import { loginRoutes } from './routes/login.js';
@@ -63,7 +63,8 @@ export async function registerApi(
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['X-Requested-With', 'Content-Type', 'Authorization', 'X-Auth-Token'],
   });
-  await app.register(swagger, {
+  // @fastify/swagger itself is loaded with the first request for the document
+  installLazySwagger(app, {
     openapi: {
       openapi: '3.0.3',
       info: { title: opts.title, description: opts.description, version: ctx.settings.version },

@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // Body parsers on the root instance: JSON that tolerates an empty body (Skydive's Python client
 // sends `Content-Type: application/json` on GET and DELETE too), YAML for resources, and forms.
+import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
-import { parse as parseYaml } from 'yaml';
+import type * as YAML from 'yaml';
 import { InvalidArgumentError } from '../../graph/errors.js';
 import { HttpErrorCode } from './errors.js';
 
 /** Media types read as YAML (Skydive accepts `application/yaml` on resource creation). */
 export const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+
+/** The YAML parser, loaded with the first YAML body (most servers never receive one). */
+let yamlParse: typeof YAML.parse | undefined;
+function parseYaml(body: string): unknown {
+  yamlParse ??= (createRequire(import.meta.url)('yaml') as typeof YAML).parse;
+  return yamlParse(body, { maxAliasCount: 100 });
+}
 
 /** Replaces the JSON parser and adds the YAML one. */
 export function installParsers(app: FastifyInstance): void {
@@ -19,7 +27,7 @@ export function installParsers(app: FastifyInstance): void {
   });
   app.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_req, body, done) => {
     try {
-      done(null, parseYaml(String(body), { maxAliasCount: 100 }) ?? undefined);
+      done(null, parseYaml(String(body)) ?? undefined);
     } catch (err) {
       done(
         new InvalidArgumentError(
