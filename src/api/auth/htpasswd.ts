@@ -2,7 +2,6 @@
 // htpasswd entries as Apache and go-http-auth write them: bcrypt (`$2a$`, `$2b$`, `$2y$`), `{SHA}`
 // base64 SHA-1, or a plain password. Parsing is pure; checking bcrypt is slow by design.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import bcrypt from 'bcryptjs';
 
 /** Parses htpasswd text into user → hash. Blank lines and `#` comments are skipped. */
 export function parseHtpasswd(text: string): Map<string, string> {
@@ -33,7 +32,11 @@ export function isBcrypt(hash: string): boolean {
  * supported and never match.
  */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  if (isBcrypt(hash)) return bcrypt.compare(password, hash);
+  if (isBcrypt(hash)) {
+    // loaded with the first bcrypt check: most servers never see one
+    const { default: bcrypt } = await import('bcryptjs');
+    return bcrypt.compare(password, hash);
+  }
   if (hash.startsWith('{SHA}')) {
     const digest = createHash('sha1').update(password, 'utf8').digest('base64');
     return same(hash.slice(5), digest);
