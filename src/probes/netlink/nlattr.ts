@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Netlink attributes (TLV: u16 length, u16 type, value, padded to 4 bytes) and the small value
 // readers every message family shares. Numbers are in host order (little endian on x86/arm).
+import { formatIP } from '../ip-text.js';
 
 /** Attribute type → value (the last one wins; NLA_F_NESTED and NLA_F_NET_BYTEORDER masked). */
 export type Attrs = Map<number, Buffer>;
@@ -60,29 +61,6 @@ export function mac(b: Buffer | undefined): string | undefined {
 /** IPv4 or IPv6 address text (RFC 5952 for IPv6, as Go's net.IP prints it). */
 export function ip(b: Buffer | undefined): string | undefined {
   if (!b) return undefined;
-  if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-  if (b.length !== 16) return undefined;
-  // IPv4-mapped addresses print as IPv4 (Go does the same).
-  if (b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff)
-    return `${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i));
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, bestStart))}::${hex(groups.slice(bestStart + bestLen))}`;
+  if (b.length !== 4 && b.length !== 16) return undefined;
+  return formatIP(b);
 }

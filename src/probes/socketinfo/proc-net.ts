@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Parses /proc/<pid>/net/{tcp,tcp6,udp,udp6}: one row per socket of that process's network
 // namespace, with hex addresses in host byte order and the socket inode that ties it to a process.
+import { formatIP } from '../ip-text.js';
 
 export type SocketProtocol = 'TCP' | 'UDP';
 
@@ -46,37 +47,7 @@ function addressBytes(hex: string): number[] {
   return out;
 }
 
-/**
- * Formats an address the way Go's net.IP.String() does (and so Skydive): dotted quad for IPv4
- * and IPv4-mapped IPv6, otherwise RFC 5952 (lower case, the longest run of two or more zero
- * groups shortened to `::`).
- */
-export function formatIP(bytes: readonly number[]): string {
-  if (bytes.length === 4) return bytes.join('.');
-  const mapped =
-    bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 0xff && bytes[11] === 0xff;
-  if (mapped) return bytes.slice(12).join('.');
-  const groups: number[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push((bytes[i]! << 8) | bytes[i + 1]!);
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = (g: number[]) => g.map((x) => x.toString(16)).join(':');
-  if (best < 0) return hex(groups);
-  return `${hex(groups.slice(0, best))}::${hex(groups.slice(best + bestLen))}`;
-}
+export { formatIP };
 
 function endpoint(field: string): [string, number] | undefined {
   const colon = field.indexOf(':');
