@@ -6,6 +6,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { ApiContext } from './context.js';
+import { registerStaticUi } from './http/static-ui.js';
 
 /** A built server. */
 export interface ApiServer {
@@ -58,6 +59,7 @@ export async function createApiServer(ctx: ApiContext, parts: ApiServerParts): P
       : {}),
   }) as unknown as FastifyInstance;
   await parts.http(app);
+  registerStaticUi(app); // the web UI at `/` (docs/ui.md)
   const ws = parts.ws(app.server);
   let closed = false;
   return {
