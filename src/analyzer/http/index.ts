@@ -10,6 +10,7 @@ import type { ResourceStore } from '../../storage/resource-store.js';
 import type { AnalyzerContext } from '../context.js';
 import { RuleEngine } from '../rules/engine.js';
 import type { RuleQueries } from '../rules/types.js';
+import { captureChecks, captureRoutes } from './routes/capture.js';
 import { configRoutes } from './routes/config.js';
 import { elementChecks, elementRoutes } from './routes/elements.js';
 import { ruleChecks, ruleRoutes } from './routes/rules.js';
@@ -66,6 +67,13 @@ export async function registerHttp(
 ): Promise<HttpServices> {
   const resources = opts.resources ?? new MemoryResourceStore();
   const queries = ruleQueries(ctx);
+  const captureValidation = {
+    checkGremlin: (q: string) => void ctx.gremlin.parse(q),
+    defaultLayerKeyMode:
+      ctx.settings.configValue('flow.default_layer_key_mode') === 'L3'
+        ? ('L3' as const)
+        : ('L2' as const),
+  };
   const rules = new RuleEngine({
     graph: ctx.graph,
     store: resources,
@@ -92,11 +100,16 @@ export async function registerHttp(
       Captures: { IsMaster: true },
       Probes: {},
     }),
-    checks: new Map([...elementChecks, ...ruleChecks(queries)]),
+    checks: new Map([
+      ...elementChecks,
+      ...ruleChecks(queries),
+      ...captureChecks(captureValidation),
+    ]),
     routes(api) {
       configRoutes(api, ctx);
       elementRoutes(api, ctx);
       ruleRoutes(api, resources, queries);
+      captureRoutes(api, { ctx, store: resources, validation: captureValidation });
     },
   });
 
