@@ -9,3 +9,4 @@ export * from './envelope.js';
 export * from './element-json.js';
 export * from './schemas.js';
 export * from './rest.js';
+export * from './history.js';
