@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerCaptureCommands } from './commands/capture.js';
 import { registerElementCommands } from './commands/elements.js';
 import { registerQueryCommands } from './commands/query.js';
 import { registerRuleCommands } from './commands/rules.js';
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIO): Command {
   registerQueryCommands(client, ctx);
   registerElementCommands(client, ctx);
   registerRuleCommands(client, ctx);
+  registerCaptureCommands(client, ctx);
   registerShellCommand(client, ctx);
   return program;
 }
