@@ -3,7 +3,12 @@
 // the Gremlin query builder and the errors. Import from here, not from the files.
 
 export { SkydiveClient } from './rest-client.js';
-export type { GremlinInput, QueryFormat, SkydiveClientOptions } from './rest-client.js';
+export type {
+  GremlinInput,
+  QueryFormat,
+  SkydiveClientOptions,
+  TopologyDiffOptions,
+} from './rest-client.js';
 export { WsClient } from './ws-client.js';
 export type { HandshakeInfo, WsClientEvents, WsClientOptions } from './ws-client.js';
 export { publish, subscribe, syncRequest } from './pubsub.js';

@@ -21,6 +21,7 @@ import type {
   NodeJSON,
   ResourceMap,
   ResourceName,
+  TopologyDiff,
 } from './types.js';
 
 /** Options of a SkydiveClient. */
@@ -33,6 +34,18 @@ export interface SkydiveClientOptions extends AuthOptions {
   timeoutMs?: number | undefined;
   /** Replaces the HTTP transport (tests, instrumentation). */
   transport?: HttpTransport | undefined;
+}
+
+/** Arguments of SkydiveClient.topologyDiff. */
+export interface TopologyDiffOptions {
+  /** Start time: `-1m`, Unix seconds or ms, RFC 3339, RFC1123, `now`. */
+  from: string | number;
+  /** End time (same forms); omitted, the live graph. */
+  to?: string | number | undefined;
+  /** Compare only what this query selects at each time. */
+  gremlin?: GremlinInput | undefined;
+  /** Metadata key prefixes to leave out (e.g. `Statistics`). */
+  ignore?: readonly string[] | undefined;
 }
 
 /** Output formats of `POST /api/topology`. */
@@ -233,6 +246,26 @@ export class SkydiveClient {
   /** `GET /api/topology`: the whole graph. */
   async topology(): Promise<GraphJSON> {
     return (await this.json('GET', '/api/topology', { operation: 'get topology' })) as GraphJSON;
+  }
+
+  /**
+   * `GET /api/topology/diff`: what appeared, disappeared and changed between `from` and `to` (the
+   * live graph when `to` is omitted). Times use Skydive's At() syntax (`-1m`, Unix s or ms, RFC1123)
+   * or RFC 3339; `gremlin` restricts the comparison to what the query selects at each time, and
+   * `ignore` leaves out metadata keys under these prefixes.
+   *
+   * @example
+   * const d = await client.topologyDiff({ from: '-10m', gremlin: "G.V().Has('Type', 'veth')" })
+   * for (const n of d.Nodes.Disappeared) console.log(n)
+   */
+  async topologyDiff(opts: TopologyDiffOptions): Promise<TopologyDiff> {
+    const q = new URLSearchParams({ from: String(opts.from) });
+    if (opts.to !== undefined) q.set('to', String(opts.to));
+    if (opts.gremlin !== undefined) q.set('gremlin', String(opts.gremlin));
+    if (opts.ignore !== undefined && opts.ignore.length > 0) q.set('ignore', opts.ignore.join(','));
+    return (await this.json('GET', `/api/topology/diff?${q.toString()}`, {
+      operation: 'diff topology',
+    })) as TopologyDiff;
   }
 
   /** `GET /api/<resource>`: every resource, keyed by ID. */

@@ -14,6 +14,10 @@ export type {
   NodeJSON,
   NodeRule,
   StructMessage,
+  TopologyDiff,
+  ChangedElement,
+  MetadataChange,
+  StorageStatus,
 } from '../protocol/index.js';
 
 /** Resources served by the generic CRUD API and their JSON shapes. */
