@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SQLite schema of the history store and the mapping between its rows and RevisionRow. Node Type
+// and Name get their own indexed columns so V().Has('Type', …) at a time t is one index range scan.
+import type { RevisionRow } from '../history/rows.js';
+
+/** `to_ms` of an open revision (the largest Date): keeps interval checks free of NULL tests. */
+export const OPEN = 8_640_000_000_000_000;
+
+/** Column value standing for "Type/Name is set but is not a plain string" (the view re-checks). */
+export const OTHER = '\u0001';
+
+/** Metadata keys with their own column and index. */
+export const PUSHED_KEYS: Readonly<Record<string, 'type' | 'name'>> = {
+  Type: 'type',
+  Name: 'name',
+};
+
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS history_revisions (
+  seq INTEGER PRIMARY KEY,
+  kind INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  from_ms INTEGER NOT NULL,
+  to_ms INTEGER NOT NULL,
+  type TEXT,
+  name TEXT,
+  host TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  created_at INTEGER,
+  updated_at INTEGER,
+  deleted_at INTEGER,
+  revision INTEGER NOT NULL,
+  parent TEXT,
+  child TEXT,
+  size INTEGER NOT NULL,
+  metadata TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS history_by_id ON history_revisions (kind, id, to_ms);
+CREATE INDEX IF NOT EXISTS history_by_to ON history_revisions (to_ms, from_ms);
+CREATE INDEX IF NOT EXISTS history_by_from ON history_revisions (from_ms);
+CREATE INDEX IF NOT EXISTS history_by_type ON history_revisions (type, to_ms, from_ms) WHERE kind = 0;
+CREATE INDEX IF NOT EXISTS history_by_name ON history_revisions (name, to_ms, from_ms) WHERE kind = 0;
+`;
+
+/** Columns read back, aliased to RevisionRow's field names (kind stays 0/1). */
+export const COLUMNS =
+  'kind, id, from_ms AS "from", to_ms AS "to", host, origin, created_at AS createdAt, ' +
+  'updated_at AS updatedAt, deleted_at AS deletedAt, revision, parent, child, metadata';
+
+/** A row as SQLite returns it for COLUMNS. */
+export interface SqlRow extends Omit<RevisionRow, 'kind' | 'to'> {
+  kind: number;
+  to: number;
+}
+
+/** SqlRow → RevisionRow, in place (no copy on the snapshot path). */
+export function fromSql(r: SqlRow): RevisionRow {
+  const out = r as unknown as RevisionRow;
+  out.kind = r.kind === 0 ? 'node' : 'edge';
+  if (r.to === OPEN) out.to = null;
+  return out;
+}
+
+/** The value stored in the Type/Name column for a metadata value. */
+export function pushedValue(v: unknown): string | null {
+  if (v === undefined) return null;
+  return typeof v === 'string' ? v : OTHER;
+}

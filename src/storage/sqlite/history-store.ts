@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SQLite HistoryStore: one file in the data directory (WAL, synchronous=NORMAL), one transaction
+// per batch, prepared statements; point-in-time snapshots load lazily, so indexed lookups hit SQL.
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SkydiveError } from '../../graph/errors.js';
+import type { GraphView } from '../../graph/types.js';
+import type {
+  HistoryChange,
+  HistoryRevision,
+  HistoryStats,
+  HistoryStore,
+  PruneOptions,
+  PruneResult,
+  SnapshotOptions,
+} from '../history-store.js';
+import {
+  HistoryClosedError,
+  HistoryHorizonError,
+  HistoryUnavailableError,
+  checkChange,
+  checkDuration,
+  checkTime,
+} from '../history-store.js';
+import type { RevisionRow } from '../history/rows.js';
+import {
+  deleteTime,
+  latestPerElement,
+  rowFromChange,
+  rowSize,
+  rowToRevision,
+} from '../history/rows.js';
+import type { SnapshotSource } from '../history/view.js';
+import { HistoryView } from '../history/view.js';
+import type { SqlRow } from './history-schema.js';
+import {
+  COLUMNS,
+  OPEN,
+  OTHER,
+  PUSHED_KEYS,
+  SCHEMA,
+  SCHEMA_VERSION,
+  fromSql,
+  pushedValue,
+} from './history-schema.js';
+
+export interface SqliteHistoryOptions {
+  /** Data directory; created on first start. */
+  dataDir: string;
+  /** File name inside it (default `history.db`). */
+  fileName?: string;
+  /** Clock in ms: the creation time of a new file starts its horizon (tests inject one). */
+  clock?: () => number;
+}
+
+type Stmt = Database.Statement<unknown[], unknown>;
+
+const MIN = Number.MIN_SAFE_INTEGER;
+
+/** Runs `fn`, turning a driver failure into SKY_ERR_HISTORY_UNAVAILABLE. */
+function guarded<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof SkydiveError) throw e;
+    throw new HistoryUnavailableError('sqlite', e);
+  }
+}
+
+/**
+ * History in an SQLite file.
+ * @example
+ * const store = SqliteHistoryStore.open({ dataDir: '/var/lib/skydive' });
+ * const view = await store.snapshot(Date.now() - 60_000);
+ */
+export class SqliteHistoryStore implements HistoryStore {
+  readonly backend = 'sqlite';
+  /** Path of the database file. */
+  readonly file: string;
+  private db: Database.Database | undefined;
+  private readonly st: Record<string, Stmt> = {};
+  private start = 0;
+  private prunedTo: number | null = null;
+  private dataBytes = 0;
+  private newest: number | null = null;
+  private readonly writeBatch: (changes: readonly HistoryChange[]) => void;
+
+  private constructor(opts: SqliteHistoryOptions) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    this.file = join(opts.dataDir, opts.fileName ?? 'history.db');
+    const db = new Database(this.file);
+    this.db = db;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(SCHEMA);
+    const meta = new Map(
+      (
+        db.prepare('SELECT key, value FROM history_meta').all() as {
+          key: string;
+          value: number | null;
+        }[]
+      ).map((r) => [r.key, r.value]),
+    );
+    const version = meta.get('version');
+    if (version !== undefined && version !== SCHEMA_VERSION) {
+      db.close();
+      throw new HistoryUnavailableError(
+        'sqlite',
+        new Error(
+          `${this.file} has history schema version ${version}, this build reads ${SCHEMA_VERSION}`,
+        ),
+      );
+    }
+    this.start = meta.get('start') ?? (opts.clock ?? Date.now)();
+    this.prunedTo = meta.get('pruned_to') ?? null;
+    this.dataBytes = meta.get('data_bytes') ?? 0;
+    this.newest = meta.get('newest') ?? null;
+    const p = (sql: string): Stmt => db.prepare(sql);
+    const T = 'history_revisions';
+    Object.assign(this.st, {
+      meta: p('INSERT OR REPLACE INTO history_meta (key, value) VALUES (?, ?)'),
+      close: p(
+        `UPDATE ${T} SET to_ms = max(?, from_ms) WHERE kind = ? AND id = ? AND to_ms = ${OPEN} RETURNING from_ms`,
+      ),
+      closeDel: p(
+        `UPDATE ${T} SET to_ms = max(?, from_ms), deleted_at = ? WHERE kind = ? AND id = ? AND to_ms = ${OPEN} RETURNING from_ms`,
+      ),
+      insert: p(
+        `INSERT INTO ${T} (kind, id, from_ms, to_ms, type, name, host, origin, created_at, updated_at,` +
+          ` deleted_at, revision, parent, child, size, metadata) VALUES (?, ?, ?, ${OPEN}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      closeAll: p(`UPDATE ${T} SET to_ms = max(?, from_ms) WHERE to_ms = ${OPEN}`),
+      at: p(`SELECT ${COLUMNS} FROM ${T} WHERE to_ms > ? AND from_ms <= ?`),
+      window: p(`SELECT ${COLUMNS} FROM ${T} WHERE to_ms > ? AND from_ms <= ? ORDER BY seq`),
+      node: p(
+        `SELECT ${COLUMNS} FROM ${T} WHERE kind = 0 AND id = ? AND to_ms > ? AND from_ms <= ?`,
+      ),
+      type: p(
+        `SELECT ${COLUMNS} FROM ${T} WHERE kind = 0 AND type IN (?, ?) AND to_ms > ? AND from_ms <= ?`,
+      ),
+      name: p(
+        `SELECT ${COLUMNS} FROM ${T} WHERE kind = 0 AND name IN (?, ?) AND to_ms > ? AND from_ms <= ?`,
+      ),
+      changes: p(
+        `SELECT ${COLUMNS}, seq FROM ${T} WHERE from_ms > ? AND from_ms <= ? UNION ` +
+          `SELECT ${COLUMNS}, seq FROM ${T} WHERE to_ms > ? AND to_ms <= ? ORDER BY 3, seq`,
+      ),
+      pruneCount: p(
+        `SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM ${T} WHERE to_ms <= ?`,
+      ),
+      pruneAge: p(`DELETE FROM ${T} WHERE to_ms <= ?`),
+      oldestClosed: p(
+        `SELECT seq, size, to_ms AS "to" FROM ${T} WHERE to_ms < ${OPEN} ORDER BY to_ms`,
+      ),
+      deleteSeq: p(`DELETE FROM ${T} WHERE seq = ?`),
+      count: p(`SELECT count(*) AS n FROM ${T}`),
+      openCount: p(`SELECT count(*) AS n FROM ${T} WHERE to_ms = ${OPEN}`),
+      oldest: p(`SELECT min(from_ms) AS t FROM ${T}`),
+    });
+    this.writeBatch = db.transaction((changes: readonly HistoryChange[]) => this.write(changes));
+    if (version === undefined) {
+      db.transaction(() => {
+        this.st['meta']!.run('version', SCHEMA_VERSION);
+        this.saveMeta();
+      })();
+    }
+  }
+
+  /** Opens (or creates) the history file in `dataDir`. */
+  static open(opts: SqliteHistoryOptions): SqliteHistoryStore {
+    return guarded(() => new SqliteHistoryStore(opts));
+  }
+
+  private live(): Database.Database {
+    if (!this.db) throw new HistoryClosedError(this.backend);
+    return this.db;
+  }
+
+  private saveMeta(): void {
+    const m = this.st['meta']!;
+    m.run('start', this.start);
+    m.run('pruned_to', this.prunedTo);
+    m.run('data_bytes', this.dataBytes);
+    m.run('newest', this.newest);
+  }
+
+  private write(changes: readonly HistoryChange[]): void {
+    const { close, closeDel, insert } = this.st as Record<'close' | 'closeDel' | 'insert', Stmt>;
+    for (const c of changes) {
+      const kind = c.kind === 'node' ? 0 : 1;
+      let time = Math.trunc(c.time);
+      if (c.op === 'delete') {
+        const prev = closeDel.get(time, deleteTime(c), kind, c.element.ID) as
+          | { from_ms: number }
+          | undefined;
+        if (prev && prev.from_ms > time) time = prev.from_ms;
+      } else {
+        const prev = close.get(time, kind, c.element.ID) as { from_ms: number } | undefined;
+        if (prev && prev.from_ms > time) time = prev.from_ms;
+        const r = rowFromChange(c);
+        const md = kind === 0 ? (c.element.Metadata ?? {}) : undefined;
+        const size = rowSize(r);
+        insert.run(
+          kind,
+          r.id,
+          time,
+          md ? pushedValue(md['Type']) : null,
+          md ? pushedValue(md['Name']) : null,
+          r.host,
+          r.origin,
+          r.createdAt,
+          r.updatedAt,
+          r.deletedAt,
+          r.revision,
+          r.parent,
+          r.child,
+          size,
+          r.metadata,
+        );
+        this.dataBytes += size;
+        if (time < this.start) this.start = time;
+      }
+      if (this.newest === null || time > this.newest) this.newest = time;
+    }
+    this.saveMeta();
+  }
+
+  async append(changes: readonly HistoryChange[]): Promise<void> {
+    this.live();
+    changes.forEach(checkChange);
+    if (changes.length === 0) return;
+    const saved = [this.start, this.dataBytes, this.newest] as const;
+    try {
+      guarded(() => this.writeBatch(changes));
+    } catch (e) {
+      [this.start, this.dataBytes, this.newest] = saved;
+      throw e;
+    }
+  }
+
+  async closeAll(time: number): Promise<number> {
+    this.live();
+    const t = checkTime('time', time);
+    return guarded(() => this.st['closeAll']!.run(t).changes);
+  }
+
+  async horizon(): Promise<number> {
+    this.live();
+    return this.horizonNow();
+  }
+
+  private horizonNow(): number {
+    return this.prunedTo === null ? this.start : Math.max(this.start, this.prunedTo);
+  }
+
+  async snapshot(time: number, duration?: number, _opts?: SnapshotOptions): Promise<GraphView> {
+    this.live();
+    const t = checkTime('time', time);
+    const d = checkDuration(duration);
+    const h = this.horizonNow();
+    if (t < h) throw new HistoryHorizonError(t, h);
+    if (d !== undefined && d > 0) {
+      const lo = d === Infinity ? MIN : t - d;
+      const rows = latestPerElement(
+        guarded(() => (this.st['window']!.all(lo, t) as SqlRow[]).map(fromSql)),
+      );
+      return HistoryView.eager(
+        t,
+        rows.filter((r) => r.kind === 'node'),
+        rows.filter((r) => r.kind === 'edge'),
+      );
+    }
+    return HistoryView.lazy(t, this.source(t));
+  }
+
+  /** The lazy rows of the snapshot at `t`. */
+  private source(t: number): SnapshotSource {
+    const run = <R>(fn: (db: Database.Database) => R): R => guarded(() => fn(this.live()));
+    return {
+      loadAll: () =>
+        run(() => {
+          const nodes: RevisionRow[] = [];
+          const edges: RevisionRow[] = [];
+          for (const raw of this.st['at']!.all(t, t) as SqlRow[]) {
+            const r = fromSql(raw);
+            (r.kind === 'node' ? nodes : edges).push(r);
+          }
+          return { nodes, edges };
+        }),
+      loadNode: (id) =>
+        run(() => {
+          const raw = this.st['node']!.get(id, t, t) as SqlRow | undefined;
+          return raw === undefined ? undefined : fromSql(raw);
+        }),
+      lookup: (key, value) => {
+        const col = PUSHED_KEYS[key];
+        if (col === undefined) return undefined;
+        const v = typeof value === 'string' ? value : OTHER;
+        return run(() => (this.st[col]!.all(v, OTHER, t, t) as SqlRow[]).map(fromSql));
+      },
+    };
+  }
+
+  async changes(from: number, to: number): Promise<HistoryRevision[]> {
+    this.live();
+    const a = checkTime('from', from);
+    const b = checkTime('to', to);
+    return guarded(() =>
+      (this.st['changes']!.all(a, b, a, b) as (SqlRow & { seq?: number })[]).map((r) => {
+        delete r.seq;
+        return rowToRevision(fromSql(r));
+      }),
+    );
+  }
+
+  async prune(opts: PruneOptions): Promise<PruneResult> {
+    const db = this.live();
+    let removed = 0;
+    let freed = 0;
+    guarded(() => {
+      if (opts.olderThan !== undefined) {
+        const cut = Math.min(checkTime('olderThan', opts.olderThan), OPEN - 1);
+        db.transaction(() => {
+          const c = this.st['pruneCount']!.get(cut) as { n: number; bytes: number };
+          this.st['pruneAge']!.run(cut);
+          removed += c.n;
+          freed += c.bytes;
+          this.dataBytes -= c.bytes;
+          this.prunedTo = Math.max(this.prunedTo ?? cut, cut);
+          this.saveMeta();
+        })();
+      }
+      if (opts.maxBytes !== undefined && this.dataBytes > opts.maxBytes) {
+        const max = checkTime('maxBytes', opts.maxBytes);
+        const gone: number[] = [];
+        let bytes = this.dataBytes;
+        let last: number | null = null;
+        for (const r of this.st['oldestClosed']!.iterate() as IterableIterator<{
+          seq: number;
+          size: number;
+          to: number;
+        }>) {
+          if (bytes <= max) break;
+          gone.push(r.seq);
+          bytes -= r.size;
+          last = r.to;
+        }
+        db.transaction(() => {
+          for (const seq of gone) this.st['deleteSeq']!.run(seq);
+          removed += gone.length;
+          freed += this.dataBytes - bytes;
+          this.dataBytes = bytes;
+          if (last !== null) this.prunedTo = Math.max(this.prunedTo ?? last, last);
+          this.saveMeta();
+        })();
+      }
+    });
+    return { removed, bytesFreed: freed, horizon: this.horizonNow() };
+  }
+
+  async stats(): Promise<HistoryStats> {
+    this.live();
+    return guarded(() => {
+      const n = (k: string): number => (this.st[k]!.get() as { n: number }).n;
+      const oldest = (this.st['oldest']!.get() as { t: number | null }).t;
+      let disk = 0;
+      for (const f of [this.file, `${this.file}-wal`]) {
+        try {
+          disk += statSync(f).size;
+        } catch {
+          // no WAL file right after a checkpoint
+        }
+      }
+      return {
+        revisions: n('count'),
+        open: n('openCount'),
+        dataBytes: this.dataBytes,
+        diskBytes: disk,
+        oldest: oldest ?? undefined,
+        newest: this.newest ?? undefined,
+        horizon: this.horizonNow(),
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = undefined;
+    db?.close();
+  }
+}
