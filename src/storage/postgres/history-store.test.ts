@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// The PostgreSQL HistoryStore against the shared conformance suite, on a private test server with
+// one fresh database per test.
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { historyStoreSuite, nodeJSON } from '../history-store.suite.js';
+import { startPostgres } from '../testing/postgres-server.js';
+import { PostgresHistoryStore } from './history-store.js';
+
+const server = startPostgres();
+after(() => server.destroy());
+
+historyStoreSuite('postgres', async () => {
+  const pool = await server.createDatabase('skhist');
+  return {
+    store: new PostgresHistoryStore({ pool }),
+    reopen: async () => new PostgresHistoryStore({ pool }),
+  };
+});
+
+describe('PostgresHistoryStore', () => {
+  it('fails with SKY_ERR_HISTORY_UNAVAILABLE while the server is down, and works once it is back', async () => {
+    const pool = await server.createDatabase('skhist');
+    const s = new PostgresHistoryStore({ pool });
+    try {
+      await s.append([{ kind: 'node', op: 'add', time: 1000, element: nodeJSON('a', {}) }]);
+      server.stop();
+      try {
+        await assert.rejects(
+          s.append([
+            { kind: 'node', op: 'update', time: 2000, element: nodeJSON('a', { V: 2 }, 2) },
+          ]),
+          { code: 'SKY_ERR_HISTORY_UNAVAILABLE', kind: 'unavailable' },
+        );
+        await assert.rejects(s.snapshot(1500), { code: 'SKY_ERR_HISTORY_UNAVAILABLE' });
+      } finally {
+        server.start();
+      }
+      await s.append([
+        { kind: 'node', op: 'update', time: 2000, element: nodeJSON('a', { V: 2 }, 2) },
+      ]);
+      assert.equal((await s.snapshot(1500)).getNode('a')?.revision, 1);
+      assert.equal((await s.snapshot(2500)).getNode('a')?.metadata['V'], 2);
+      assert.equal((await s.stats()).revisions, 2);
+    } finally {
+      await s.close();
+    }
+  });
+});

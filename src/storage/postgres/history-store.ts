@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: Apache-2.0
+// The PostgreSQL HistoryStore: a pg Pool, one transaction per batch made of three statements (close
+// open revisions, insert rows through unnest() arrays, save counters); snapshots load eagerly.
+import pg from 'pg';
+import { SkydiveError } from '../../graph/errors.js';
+import type { GraphView } from '../../graph/types.js';
+import type {
+  HistoryChange,
+  HistoryRevision,
+  HistoryStats,
+  HistoryStore,
+  PruneOptions,
+  PruneResult,
+  SnapshotOptions,
+} from '../history-store.js';
+import {
+  HistoryClosedError,
+  HistoryHorizonError,
+  HistoryUnavailableError,
+  checkChange,
+  checkDuration,
+  checkTime,
+} from '../history-store.js';
+import { keyOf, planCloses, planRows } from '../history/plan.js';
+import type { RevisionRow } from '../history/rows.js';
+import { latestPerElement, rowSize, rowToRevision } from '../history/rows.js';
+import { HistoryView } from '../history/view.js';
+import { OTHER, PUSHED_KEYS, pushedValue } from '../sqlite/history-schema.js';
+import { OPEN, SCHEMA, SCHEMA_VERSION, SQL } from './history-schema.js';
+
+export interface PostgresHistoryOptions {
+  /** Where the database is (pg.Pool options: host/port/user/database or connectionString…). */
+  pool: pg.PoolConfig;
+  /** Clock in ms: the creation time of a new schema starts its horizon (tests inject one). */
+  clock?: () => number;
+}
+
+const INT8 = 20;
+/** int8 columns as JS numbers (times and counters stay below 2^53); set per pool, not globally. */
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8
+      ? (v: string) => Number(v)
+      : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)) as never,
+};
+
+const MIN = Number.MIN_SAFE_INTEGER;
+
+/** The counters kept in history_meta. */
+interface Meta {
+  start: number;
+  prunedTo: number | null;
+  dataBytes: number;
+  newest: number | null;
+}
+
+interface PgRow extends Omit<RevisionRow, 'kind' | 'to'> {
+  kind: number;
+  to: number;
+}
+
+function fromPg(r: PgRow): RevisionRow {
+  const out = r as unknown as RevisionRow;
+  out.kind = r.kind === 0 ? 'node' : 'edge';
+  if (r.to === OPEN) out.to = null;
+  return out;
+}
+
+/**
+ * History in a PostgreSQL database. The schema is created on first use, so an analyzer starts
+ * while the database is down; calls fail with SKY_ERR_HISTORY_UNAVAILABLE until it is back.
+ * @example
+ * const store = new PostgresHistoryStore({ pool: { host: '/run/postgresql', database: 'skydive' } });
+ */
+export class PostgresHistoryStore implements HistoryStore {
+  readonly backend = 'postgres';
+  private readonly pool: pg.Pool;
+  private readonly clock: () => number;
+  private closed = false;
+  private ready: Promise<void> | undefined;
+  private start = 0;
+  private prunedTo: number | null = null;
+  private dataBytes = 0;
+  private newest: number | null = null;
+  /** Connection errors of idle pool clients (the server went away between calls). */
+  idleErrors = 0;
+
+  constructor(opts: PostgresHistoryOptions) {
+    this.pool = new pg.Pool({ ...opts.pool, types });
+    this.pool.on('error', () => {
+      this.idleErrors++;
+    });
+    this.clock = opts.clock ?? Date.now;
+  }
+
+  /** Runs `fn` once the schema is there; driver failures become SKY_ERR_HISTORY_UNAVAILABLE. */
+  private async use<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) throw new HistoryClosedError(this.backend);
+    try {
+      await (this.ready ??= this.init().catch((e: unknown) => {
+        this.ready = undefined;
+        throw e;
+      }));
+      return await fn();
+    } catch (e) {
+      if (e instanceof SkydiveError) throw e;
+      throw new HistoryUnavailableError(this.backend, e);
+    }
+  }
+
+  private async init(): Promise<void> {
+    await this.tx(async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock(hashtext('skydive_history_schema'))");
+      await c.query(SCHEMA);
+      const { rows } = await c.query<{ key: string; value: number | null }>(
+        'SELECT key, value FROM history_meta',
+      );
+      const meta = new Map(rows.map((r) => [r.key, r.value]));
+      const version = meta.get('version');
+      if (version !== undefined && version !== SCHEMA_VERSION) {
+        throw new HistoryUnavailableError(
+          this.backend,
+          new Error(`history schema version ${version}, this build reads ${SCHEMA_VERSION}`),
+        );
+      }
+      this.start = meta.get('start') ?? this.clock();
+      this.prunedTo = meta.get('pruned_to') ?? null;
+      this.dataBytes = meta.get('data_bytes') ?? 0;
+      this.newest = meta.get('newest') ?? null;
+      if (version === undefined) await this.saveMeta(c, this.meta(), true);
+    });
+  }
+
+  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+
+  private meta(): Meta {
+    return {
+      start: this.start,
+      prunedTo: this.prunedTo,
+      dataBytes: this.dataBytes,
+      newest: this.newest,
+    };
+  }
+
+  /** Adopts counters once the transaction that saved them has committed. */
+  private adopt(m: Meta): void {
+    this.start = m.start;
+    this.prunedTo = m.prunedTo;
+    this.dataBytes = m.dataBytes;
+    this.newest = m.newest;
+  }
+
+  private async saveMeta(c: pg.PoolClient, m: Meta, withVersion = false): Promise<void> {
+    const keys = ['start', 'pruned_to', 'data_bytes', 'newest'];
+    const values = [m.start, m.prunedTo, m.dataBytes, m.newest];
+    if (withVersion) {
+      keys.push('version');
+      values.push(SCHEMA_VERSION);
+    }
+    await c.query(SQL.meta, [keys, values]);
+  }
+
+  async append(changes: readonly HistoryChange[]): Promise<void> {
+    if (this.closed) throw new HistoryClosedError(this.backend);
+    changes.forEach(checkChange);
+    if (changes.length === 0) return;
+    const next = await this.use(() =>
+      this.tx(async (c) => {
+        const closes = planCloses(changes);
+        const closed = await c.query<{ kind: number; id: string; from_ms: number }>(SQL.close, [
+          closes.map((x) => (x.kind === 'node' ? 0 : 1)),
+          closes.map((x) => x.id),
+          closes.map((x) => x.time),
+          closes.map((x) => x.deletedAt),
+        ]);
+        const prev = new Map<string, number>();
+        for (const r of closed.rows)
+          prev.set(keyOf(r.kind === 0 ? 'node' : 'edge', r.id), r.from_ms);
+        const { rows, sources, newest } = planRows(changes, prev);
+        const cols: unknown[][] = Array.from({ length: 16 }, () => []);
+        let bytes = 0;
+        let start = this.start;
+        for (let j = 0; j < rows.length; j++) {
+          const r = rows[j]!;
+          const md = r.kind === 'node' ? (sources[j]!.element.Metadata ?? {}) : null;
+          const size = rowSize(r);
+          bytes += size;
+          if (r.from < start) start = r.from;
+          const v = [
+            r.kind === 'node' ? 0 : 1,
+            r.id,
+            r.from,
+            r.to ?? OPEN,
+            md ? pushedValue(md['Type']) : null,
+            md ? pushedValue(md['Name']) : null,
+            r.host,
+            r.origin,
+            r.createdAt,
+            r.updatedAt,
+            r.deletedAt,
+            r.revision,
+            r.parent,
+            r.child,
+            size,
+            r.metadata,
+          ];
+          for (let i = 0; i < 16; i++) cols[i]!.push(v[i]);
+        }
+        if (rows.length > 0) await c.query(SQL.insert, cols);
+        const m = this.meta();
+        m.start = start;
+        m.dataBytes += bytes;
+        if (newest !== null && (m.newest === null || newest > m.newest)) m.newest = newest;
+        await this.saveMeta(c, m);
+        return m;
+      }),
+    );
+    this.adopt(next);
+  }
+
+  async closeAll(time: number): Promise<number> {
+    const t = checkTime('time', time);
+    return this.use(async () => (await this.pool.query(SQL.closeAll, [t])).rowCount ?? 0);
+  }
+
+  async horizon(): Promise<number> {
+    return this.use(async () => this.horizonNow());
+  }
+
+  private horizonNow(): number {
+    return this.prunedTo === null ? this.start : Math.max(this.start, this.prunedTo);
+  }
+
+  async snapshot(time: number, duration?: number, opts?: SnapshotOptions): Promise<GraphView> {
+    const t = checkTime('time', time);
+    const d = checkDuration(duration);
+    return this.use(async () => {
+      const h = this.horizonNow();
+      if (t < h) throw new HistoryHorizonError(t, h);
+      if (d !== undefined && d > 0) {
+        const lo = d === Infinity ? MIN : t - d;
+        const res = await this.pool.query<PgRow>(SQL.window, [lo, t]);
+        const rows = latestPerElement(res.rows.map(fromPg));
+        return HistoryView.eager(
+          t,
+          rows.filter((r) => r.kind === 'node'),
+          rows.filter((r) => r.kind === 'edge'),
+        );
+      }
+      const lookups = opts?.lookups ?? [];
+      if (opts?.lookupsOnly && lookups.length > 0 && lookups.every((l) => l.key in PUSHED_KEYS)) {
+        const loaded = await Promise.all(
+          lookups.map(async (l) => {
+            const v = typeof l.value === 'string' ? l.value : OTHER;
+            const res = await this.pool.query<PgRow>(SQL.lookup(PUSHED_KEYS[l.key]!), [
+              v,
+              OTHER,
+              t,
+            ]);
+            return { key: l.key, value: l.value, rows: res.rows.map(fromPg) };
+          }),
+        );
+        return HistoryView.partial(t, loaded);
+      }
+      const nodes: RevisionRow[] = [];
+      const edges: RevisionRow[] = [];
+      for (const raw of (await this.pool.query<PgRow>(SQL.at, [t])).rows) {
+        const r = fromPg(raw);
+        (r.kind === 'node' ? nodes : edges).push(r);
+      }
+      return HistoryView.eager(t, nodes, edges);
+    });
+  }
+
+  async changes(from: number, to: number): Promise<HistoryRevision[]> {
+    const a = checkTime('from', from);
+    const b = checkTime('to', to);
+    return this.use(async () =>
+      (await this.pool.query<PgRow>(SQL.changes, [a, b])).rows.map((r) => rowToRevision(fromPg(r))),
+    );
+  }
+
+  async prune(opts: PruneOptions): Promise<PruneResult> {
+    const cut =
+      opts.olderThan === undefined
+        ? undefined
+        : Math.min(checkTime('olderThan', opts.olderThan), OPEN - 1);
+    const max = opts.maxBytes === undefined ? undefined : checkTime('maxBytes', opts.maxBytes);
+    return this.use(async () => {
+      let removed = 0;
+      let freed = 0;
+      if (cut !== undefined) {
+        const r = await this.tx(async (c) => {
+          const r = (await c.query<{ n: number; bytes: number }>(SQL.pruneAge, [cut])).rows[0]!;
+          const m = this.meta();
+          m.dataBytes -= r.bytes;
+          m.prunedTo = Math.max(m.prunedTo ?? cut, cut);
+          await this.saveMeta(c, m);
+          return { ...r, m };
+        });
+        this.adopt(r.m);
+        removed += r.n;
+        freed += r.bytes;
+      }
+      if (max !== undefined && this.dataBytes > max) {
+        const r = await this.tx(async (c) => {
+          const excess = this.dataBytes - max;
+          const r = (
+            await c.query<{ n: number; bytes: number; last: number | null }>(SQL.pruneSize, [
+              excess,
+            ])
+          ).rows[0]!;
+          const m = this.meta();
+          m.dataBytes -= r.bytes;
+          if (r.last !== null) m.prunedTo = Math.max(m.prunedTo ?? r.last, r.last);
+          await this.saveMeta(c, m);
+          return { ...r, m };
+        });
+        this.adopt(r.m);
+        removed += r.n;
+        freed += r.bytes;
+      }
+      return { removed, bytesFreed: freed, horizon: this.horizonNow() };
+    });
+  }
+
+  async stats(): Promise<HistoryStats> {
+    return this.use(async () => {
+      const r = (
+        await this.pool.query<{
+          revisions: number;
+          open: number;
+          oldest: number | null;
+          disk: number;
+        }>(SQL.stats)
+      ).rows[0]!;
+      return {
+        revisions: r.revisions,
+        open: r.open,
+        dataBytes: this.dataBytes,
+        diskBytes: r.disk,
+        oldest: r.oldest ?? undefined,
+        newest: this.newest ?? undefined,
+        horizon: this.horizonNow(),
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
