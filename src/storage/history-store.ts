@@ -22,8 +22,9 @@ export interface HistoryChange {
   readonly element: NodeJSON | EdgeJSON;
   /**
    * `element.Metadata` serialised when the change was taken. When set, stores read it instead of
-   * `element.Metadata` (the live graph mutates metadata in place, so a queued change must not hold
-   * on to that object). `changeFromEvent` sets it.
+   * `element.Metadata`, except for the top-level Type and Name they index (the live graph mutates
+   * metadata in place: a queued change holds a serialised copy and a shallow copy of the top level).
+   * `changeFromEvent` sets both.
    */
   readonly metadataJSON?: string | undefined;
 }

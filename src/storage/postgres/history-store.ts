@@ -82,13 +82,14 @@ export class PostgresHistoryStore implements HistoryStore {
   private prunedTo: number | null = null;
   private dataBytes = 0;
   private newest: number | null = null;
-  /** Connection errors of idle pool clients (the server went away between calls). */
-  idleErrors = 0;
+  /** Connection errors reported by pool clients (the server went away). */
+  connectionErrors = 0;
+  private readonly watched = new WeakSet<pg.PoolClient>();
 
   constructor(opts: PostgresHistoryOptions) {
     this.pool = new pg.Pool({ ...opts.pool, types });
     this.pool.on('error', () => {
-      this.idleErrors++;
+      this.connectionErrors++;
     });
     this.clock = opts.clock ?? Date.now;
   }
@@ -133,16 +134,26 @@ export class PostgresHistoryStore implements HistoryStore {
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    // A checked-out client reports a broken connection as an 'error' event besides the failed query.
+    if (!this.watched.has(c)) {
+      this.watched.add(c);
+      c.on('error', () => {
+        this.connectionErrors++;
+      });
+    }
+    let broken: Error | undefined;
     try {
       await c.query('BEGIN');
       const out = await fn(c);
       await c.query('COMMIT');
       return out;
     } catch (e) {
+      broken = e instanceof Error ? e : new Error(String(e));
       await c.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
-      c.release();
+      // A failed transaction may have left the connection unusable: do not give it back.
+      c.release(broken);
     }
   }
 

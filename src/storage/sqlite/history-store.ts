@@ -93,6 +93,7 @@ export class SqliteHistoryStore implements HistoryStore {
     this.db = db;
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
     const meta = new Map(
       (
