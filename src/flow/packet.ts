@@ -28,6 +28,12 @@ export interface PacketBatch {
   readonly wireLens: Uint32Array;
   /** Capture time of each packet in microseconds since the epoch. */
   readonly timestamps: Float64Array;
+  /**
+   * Sampled sources (sFlow): packet i stands for `samplingRates[i]` packets on the wire (1-in-N).
+   * Absent when every packet was captured. Skydive counts sampled packets as they are, without
+   * scaling; a flow table that wants wire estimates multiplies by this.
+   */
+  readonly samplingRates?: Uint32Array;
 }
 
 /** Collects packets into a PacketBatch, growing its storage as needed; reusable after take(). */
