@@ -22,7 +22,7 @@ export interface BrowserClientOptions {
   /** Origin of the analyzer, e.g. `http://127.0.0.1:8082`; default: the page's own (''). */
   base?: string;
   /** Token from /login, sent as X-Auth-Token (the `authtoken` cookie works without it). */
-  token?: string;
+  token?: string | undefined;
   /** The fetch to use (default the global one). */
   fetch?: typeof fetch;
 }

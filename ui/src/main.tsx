@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: Apache-2.0
+// Entry point of the web UI.
+import { createRoot } from 'react-dom/client';
+import { App } from './App.js';
+import './styles.css';
+
+createRoot(document.getElementById('root') as HTMLElement).render(<App />);
