@@ -203,11 +203,8 @@ export function changeFromEvent(
   time: number,
 ): HistoryChange {
   const element = el.kind === 'node' ? nodeToJSON(el) : edgeToJSON(el);
-  return {
-    kind: el.kind,
-    op: OPS[event],
-    time,
-    element,
-    metadataJSON: JSON.stringify(el.metadata),
-  };
+  const metadataJSON = JSON.stringify(el.metadata);
+  // Top-level copy: stores index Type/Name from it; nested values are read from metadataJSON.
+  element.Metadata = { ...el.metadata };
+  return { kind: el.kind, op: OPS[event], time, element, metadataJSON };
 }
