@@ -45,15 +45,28 @@ export const Layer = {
   ICMPv6Redirect: 31,
   LinkLayerDiscovery: 32,
   LinkLayerDiscoveryInfo: 33,
-  /** BSD loopback header (link type 0). */
+  /** BSD loopback header (link types 0 and 108). */
   Loopback: 34,
+  MLDv1MulticastListenerQuery: 35,
+  MLDv2MulticastListenerQuery: 36,
+  MLDv1MulticastListenerDone: 37,
+  MLDv1MulticastListenerReport: 38,
+  MLDv2MulticastListenerReport: 39,
+  /** 802.2 LLC (an 802.3 frame: EtherType field below 0x600). */
+  LLC: 40,
+  SNAP: 41,
+  /** Spanning tree BPDU (after LLC 0x42/0x42). */
+  STP: 42,
+  IGMP: 43,
+  /** NTP on UDP port 123 (gopacket decodes it; a short one ends the path at UDP). */
+  NTP: 44,
 } as const;
 
 /** One of the Layer codes. */
 export type LayerType = (typeof Layer)[keyof typeof Layer];
 
 /** Highest Layer code in use (size tables indexed by layer code with LAYER_COUNT + 1). */
-export const LAYER_COUNT = 34;
+export const LAYER_COUNT = 44;
 
 /**
  * gopacket's LayerType String() for each code (index = code; index 0 is unused): the names Skydive
