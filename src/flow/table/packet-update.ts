@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: Apache-2.0
+// What one packet of an encapsulation level does to its flow (Skydive's Flow.Update): A→B or B→A
+// counters with flow-ids.md §7's length rules, RTT, TCPMetric flag times and reassembly counters.
+
+import { Layer, type DecodedFrame } from '../decode/layers.js';
+import { emptyTCPMetric } from '../../protocol/flow.js';
+import type { FlowEntry } from './entry.js';
+import { Proto } from './entry.js';
+import { icmpv4FlowType, icmpv6FlowType, type SubPacket } from './subpacket.js';
+import { TcpStream } from './tcp-reassembly.js';
+
+const u16 = (b: Uint8Array, p: number) => ((b[p] as number) << 8) | (b[p + 1] as number);
+
+/** Source IP of the level's network layer equals the flow's A address. */
+function srcIsA(e: FlowEntry, f: DecodedFrame, net: number): boolean {
+  const a = e.netARaw;
+  if (a === null) return false;
+  const b = f.buffer;
+  const is4 = f.types[net] === Layer.IPv4;
+  if ((is4 ? 4 : 16) !== a.length) return false;
+  const p = (f.offsets[net] as number) + (is4 ? 12 : 8);
+  for (let i = 0; i < a.length; i++) if (b[p + i] !== a[i]) return false;
+  return true;
+}
+
+function sameSrcDstIP(f: DecodedFrame, net: number): boolean {
+  const b = f.buffer;
+  const is4 = f.types[net] === Layer.IPv4;
+  const n = is4 ? 4 : 16;
+  const p = (f.offsets[net] as number) + (is4 ? 12 : 8);
+  for (let i = 0; i < n; i++) if (b[p + i] !== b[p + n + i]) return false;
+  return true;
+}
+
+/** Skydive's isABPacket: by source IP; on equal IPs by ports (or ICMP type) against the flow's A. */
+function isAB(e: FlowEntry, f: DecodedFrame, sp: SubPacket): boolean {
+  if (e.netProto < 0 || sp.net < 0) return false;
+  const cmp = srcIsA(e, f, sp.net);
+  if (e.transProto >= 0 && sameSrcDstIP(f, sp.net)) {
+    const b = f.buffer;
+    const t = sp.tcp >= 0 ? sp.tcp : sp.udp >= 0 ? sp.udp : sp.sctp;
+    if (t >= 0) return e.transA > u16(b, f.offsets[t] as number);
+    const is4 = f.types[sp.net] === Layer.IPv4;
+    if (is4 && sp.icmp4 >= 0)
+      return e.icmpType > icmpv4FlowType(b[f.offsets[sp.icmp4] as number] as number);
+    if (!is4 && sp.icmp6 >= 0)
+      return e.icmpType > icmpv6FlowType(b[f.offsets[sp.icmp6] as number] as number);
+  }
+  return cmp;
+}
+
+/** IPv4 total length or IPv6 payload length of the level's network layer. */
+function ipLength(f: DecodedFrame, net: number): number {
+  const o = f.offsets[net] as number;
+  return f.types[net] === Layer.IPv4 ? u16(f.buffer, o + 2) : u16(f.buffer, o + 4);
+}
+
+function add(e: FlowEntry, ab: boolean, length: number): void {
+  if (ab) {
+    e.abPackets++;
+    e.abBytes += length;
+  } else {
+    e.baPackets++;
+    e.baBytes += length;
+  }
+}
+
+function countNetwork(e: FlowEntry, f: DecodedFrame, sp: SubPacket, length: number): void {
+  if (sp.net < 0) return;
+  add(e, isAB(e, f, sp), length === 0 ? ipLength(f, sp.net) : length);
+}
+
+/** Counts one packet of level `sp` in flow `e` (Skydive's Flow.Update minus DNS). */
+export function updateFlow(
+  e: FlowEntry,
+  f: DecodedFrame,
+  sp: SubPacket,
+  l3Mode: boolean,
+  tsMicros: number,
+): void {
+  e.last = Math.floor(tsMicros / 1000);
+  const b = f.buffer;
+  const eth = sp.eth;
+  if (l3Mode) {
+    let length = sp.length;
+    if (length === 0 && eth >= 0) length = f.lengths[eth] as number;
+    countNetwork(e, f, sp, length);
+  } else if (eth >= 0 && e.hasLink) {
+    const length = sp.length !== 0 ? sp.length : (f.lengths[eth] as number);
+    const o = f.offsets[eth] as number;
+    let ab =
+      (((b[o + 6] as number) << 8) | (b[o + 7] as number)) === e.macAHi &&
+      (((b[o + 8] as number) << 24) |
+        ((b[o + 9] as number) << 16) |
+        ((b[o + 10] as number) << 8) |
+        (b[o + 11] as number)) >>>
+        0 ===
+        e.macALo;
+    let same = true;
+    for (let i = 0; i < 6; i++) if (b[o + i] !== b[o + 6 + i]) same = false;
+    if (same) ab = isAB(e, f, sp);
+    add(e, ab, length);
+  } else countNetwork(e, f, sp, 0);
+
+  updateRTT(e, f, sp, tsMicros);
+  if (e.tcpMetric !== null) updateTCPMetric(e, f, sp, tsMicros);
+}
+
+function updateRTT(e: FlowEntry, f: DecodedFrame, sp: SubPacket, ts: number): void {
+  const b = f.buffer;
+  if (sp.icmp4 >= 0 || sp.icmp6 >= 0) {
+    const t =
+      sp.icmp4 >= 0
+        ? (b[f.offsets[sp.icmp4] as number] as number)
+        : (b[f.offsets[sp.icmp6] as number] as number);
+    const request = sp.icmp4 >= 0 ? 8 : 128;
+    const reply = sp.icmp4 >= 0 ? 0 : 129;
+    if (t === request) {
+      if (e.rtt1st === 0) e.rtt1st = ts;
+    } else if (t === reply && e.rtt1st !== 0) {
+      e.rtt = Math.round((ts - e.rtt1st) * 1000);
+      e.rtt1st = 0;
+    }
+    return;
+  }
+  if (sp.tcp >= 0) {
+    const flags = b[(f.offsets[sp.tcp] as number) + 13] as number;
+    const syn = (flags & 0x02) !== 0;
+    if (syn && e.rtt1st === 0) e.rtt1st = ts;
+    else if (e.rtt1st !== 0 && ((syn && (flags & 0x10) !== 0) || (flags & 0x04) !== 0)) {
+      e.rtt = Math.round((ts - e.rtt1st) * 1000);
+      e.rtt1st = 0;
+    }
+  }
+}
+
+function updateTCPMetric(e: FlowEntry, f: DecodedFrame, sp: SubPacket, ts: number): void {
+  const m = e.tcpMetric;
+  if (m === null || e.netProto < 0 || e.transProto !== Proto.TCP || sp.tcp < 0 || sp.net < 0)
+    return;
+  const b = f.buffer;
+  const flags = b[(f.offsets[sp.tcp] as number) + 13] as number;
+  if ((flags & 0x07) === 0) return;
+  const is4 = f.types[sp.net] === Layer.IPv4;
+  if (is4 !== (e.netProto === Proto.IPV4)) return;
+  const no = f.offsets[sp.net] as number;
+  const ttl = is4 ? (b[no + 8] as number) : (b[no + 7] as number);
+  const fromA = srcIsA(e, f, sp.net);
+  const ms = Math.floor(ts / 1000);
+  if (flags & 0x02) {
+    if (fromA && m.ABSynStart === 0) {
+      m.ABSynStart = ms;
+      m.ABSynTTL = ttl;
+    } else if (m.BASynStart === 0) {
+      m.BASynStart = ms;
+      m.BASynTTL = ttl;
+    }
+  } else if (flags & 0x01) {
+    if (fromA) m.ABFinStart = ms;
+    else m.BAFinStart = ms;
+  } else if (fromA) m.ABRstStart = ms;
+  else m.BARstStart = ms;
+}
+
+/** Feeds the level's TCP segment to the flow's per-direction sequence trackers. */
+export function reassemble(e: FlowEntry, f: DecodedFrame, sp: SubPacket): void {
+  if (e.transProto !== Proto.TCP || sp.tcp < 0 || sp.net < 0) return;
+  const b = f.buffer;
+  const t = sp.tcp;
+  const o = f.offsets[t] as number;
+  const fromA = srcIsA(e, f, sp.net) && u16(b, o) === e.transA;
+  const streams = (e.tcpStreams ??= [null, null]);
+  const i = fromA ? 0 : 1;
+  const s = (streams[i] ??= new TcpStream());
+  const seq =
+    (b[o + 4] as number) * 16777216 +
+    (((b[o + 5] as number) << 16) | ((b[o + 6] as number) << 8) | (b[o + 7] as number));
+  const flags = b[o + 13] as number;
+  const payload = Math.max(0, (f.lengths[t] as number) - (f.headerLengths[t] as number));
+  if (!s.add(seq, payload, (flags & 2) !== 0, (flags & 1) !== 0, (flags & 4) !== 0)) return;
+  const m = (e.tcpMetric ??= emptyTCPMetric());
+  if (fromA) {
+    m.ABSegmentOutOfOrder = s.outOfOrder;
+    m.ABSegmentSkipped = s.skipped;
+    m.ABSegmentSkippedBytes = s.skippedBytes;
+    m.ABPackets = s.packets;
+    m.ABBytes = s.bytes;
+    m.ABSawStart = s.sawStart ? 1 : 0;
+    m.ABSawEnd = s.sawEnd ? 1 : 0;
+  } else {
+    m.BASegmentOutOfOrder = s.outOfOrder;
+    m.BASegmentSkipped = s.skipped;
+    m.BASegmentSkippedBytes = s.skippedBytes;
+    m.BAPackets = s.packets;
+    m.BABytes = s.bytes;
+    m.BASawStart = s.sawStart ? 1 : 0;
+    m.BASawEnd = s.sawEnd ? 1 : 0;
+  }
+}
