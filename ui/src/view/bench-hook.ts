@@ -34,6 +34,7 @@ declare global {
       renderer: GraphRenderer;
       visibleNames(): string[];
       highlightedNames(): string[];
+      removedNames(): string[];
     };
   }
 }
@@ -85,6 +86,7 @@ export function installHooks(store: GraphStore, live: Live, r: GraphRenderer): (
     live,
     renderer: r,
     visibleNames: () => names(store.visibleNodes()),
+    removedNames: () => names([...store.removedSince].filter((id) => store.graph.hasNode(id))),
     highlightedNames: () =>
       names([...(store.highlight ?? [])].filter((id) => store.graph.hasNode(id))),
   };

@@ -111,7 +111,7 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
       y1 = Math.max(y1, d.y);
     }
     if (x0 === Infinity) return sigma.getCamera().animatedReset({ duration: 200 });
-    const ratio = Math.min(10, Math.max(0.02, Math.max(x1 - x0, y1 - y0) * 1.4));
+    const ratio = Math.min(10, Math.max(0.12, Math.max(x1 - x0, y1 - y0) * 1.4));
     await sigma
       .getCamera()
       .animate({ x: (x0 + x1) / 2, y: (y0 + y1) / 2, ratio }, { duration: 300 });
