@@ -4,14 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { LinkType } from '../packet.js';
-import { readCapture } from '../pcap/index.js';
-import { haveTraces, tracesDir } from '../pcap/traces.test-util.js';
+import { haveTraces } from '../pcap/traces.test-util.js';
+import { flowsOf } from './flows-of.test-util.js';
 import type { Flow } from '../../protocol/flow.js';
 import type { FlowTableOptions } from './options.js';
-import { FlowTable } from './table.js';
 
 interface Case {
   test: string;
@@ -28,16 +26,6 @@ const cases = (
     cases: Case[];
   }
 ).cases;
-
-/** Skydive's flowsFromPCAP: ExtraTCPMetric, ReassembleTCP and IPDefrag unless options are given. */
-export function flowsOf(pcap: string, opts?: FlowTableOptions, linkType?: number): Flow[] {
-  const table = new FlowTable(
-    opts ?? { extraTCPMetric: true, reassembleTCP: true, ipDefrag: true },
-  );
-  for (const b of readCapture(readFileSync(join(tracesDir, pcap))).batches)
-    table.feed(linkType === undefined ? b : { ...b, linkType });
-  return table.flows();
-}
 
 type Obj = Record<string, unknown>;
 
