@@ -59,6 +59,24 @@ export default tseslint.config(
     },
   },
   ...all.map(layerRule),
+  // flow/query holds the Flows() step extensions: the one place of src/flow that may use gremlin.
+  {
+    ...layerRule('flow'),
+    files: ['src/flow/query/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: all
+            .filter((f) => !['flow', 'protocol', 'graph', 'gremlin'].includes(f))
+            .map((f) => ({
+              group: [`../${f}/*`, `../../${f}/*`, `../../../${f}/*`, `../${f}`, `../../${f}`],
+              message: 'src/flow/query may import only: flow, protocol, graph, gremlin',
+            })),
+        },
+      ],
+    },
+  },
   {
     files: ['src/graph/**/*.ts', 'src/gremlin/**/*.ts', 'src/protocol/**/*.ts'],
     ignores: ['**/*.test.ts'],

@@ -16,6 +16,13 @@ import { BUILTIN_PROBES, SKYDIVE_PROBE_NAMES } from '../probes/builtin.js';
 import type { Probe, SupervisorOptions } from '../probes/sdk.js';
 import type { AgentStatus } from '../protocol/index.js';
 import type { AgentContext } from './context.js';
+import {
+  startCaptures,
+  type AgentCaptures,
+  type BackendContext,
+  type CaptureBackend,
+} from './capture/index.js';
+import { liveCaptureBackend } from './capture/live-backend.js';
 import { createHostNode } from './host-node.js';
 import { selectProbes, type ProbeSelection } from './probes.js';
 import { createAgentServer } from './server.js';
@@ -29,6 +36,7 @@ export interface AgentHandle {
   context: AgentContext;
   uplink: Uplink;
   probes: ProbeBundle;
+  captures: AgentCaptures;
   /** The agent's `/api/status` document. */
   status(): AgentStatus;
   /** Closes the uplink (the analyzers drop this host's subgraph), stops probes, then the API. */
@@ -44,6 +52,8 @@ export interface StartAgentOptions {
   uplink?: Partial<UplinkTuning>;
   /** The machine's host name (default os.hostname()). */
   hostname?: string;
+  /** Runs captures (default: libpcap sources feeding flow tables, liveCaptureBackend). */
+  captureBackend?: (ctx: BackendContext) => CaptureBackend;
 }
 
 /**
@@ -90,12 +100,20 @@ export async function startAgent(
     logger,
     tuning: { heartbeatMs: settings.ws.pingDelayMs + settings.ws.pongTimeoutMs, ...opts.uplink },
   });
+  const captures = startCaptures({
+    config,
+    settings,
+    graph,
+    uplink,
+    logger,
+    backend: opts.captureBackend ?? liveCaptureBackend,
+  });
   let probes: ProbeBundle | undefined;
   const status = (): AgentStatus => ({
     Clients: context.status.snapshot('Subscribers'),
     Analyzers: uplink.status(),
     TopologyProbes: { ...selection.unavailable, ...probes?.status() },
-    FlowProbes: [],
+    FlowProbes: [...captures.backend.types],
   });
 
   const server: ApiServer = await createAgentServer(context, status);
@@ -111,6 +129,7 @@ export async function startAgent(
       ...(opts.supervisor ? { supervisor: opts.supervisor } : {}),
     });
   } catch (err) {
+    await captures.close();
     await server.close();
     throw err;
   }
@@ -127,9 +146,11 @@ export async function startAgent(
     context,
     uplink,
     probes: bundle,
+    captures,
     status,
     close: () =>
       (closing ??= (async () => {
+        await captures.close();
         await uplink.close();
         await bundle.stop();
         await server.close();

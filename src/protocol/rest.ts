@@ -3,6 +3,7 @@
 // OpenAPI document and the TypeScript types from one definition. JSON keys are Skydive's exactly.
 
 import { Type, type Static } from '@sinclair/typebox';
+import { StorageStatusSchema } from './history.js';
 
 /** `POST /api/topology` body. */
 export const TopologyParamsSchema = Type.Object(
@@ -44,6 +45,12 @@ export const AnalyzerStatusSchema = Type.Object({
   Alerts: IsMaster,
   Captures: IsMaster,
   Probes: Type.Record(Type.String(), Type.Unknown(), { description: 'probe name → its status' }),
+  Storage: Type.Optional(StorageStatusSchema),
+  Flows: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), {
+      description: 'flow server counters: received, stored, dropped… (skydive-ts)',
+    }),
+  ),
 });
 export type AnalyzerStatus = Static<typeof AnalyzerStatusSchema>;
 

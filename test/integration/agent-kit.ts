@@ -59,6 +59,8 @@ export interface TestAgentOptions {
   /** Keep logs (capture) or drop them (default). */
   logs?: 'capture' | 'silent';
   hostname?: string;
+  /** The capture backend (default: the agent's own, liveCaptureBackend). */
+  captureBackend?: StartAgentOptions['captureBackend'];
 }
 
 export interface TestAgent extends AgentHandle {
@@ -81,6 +83,7 @@ export async function startTestAgent(t: Teardown, opts: TestAgentOptions = {}): 
     probes: opts.probes ?? FAKE_PROBES,
     uplink: { ...FAST_UPLINK, ...opts.uplink },
     hostname: opts.hostname ?? 'it-machine',
+    ...(opts.captureBackend ? { captureBackend: opts.captureBackend } : {}),
   };
   const agent = await startAgent(config, start);
   t.after(() => agent.close());

@@ -6,6 +6,7 @@ export {
   type UplinkOptions,
   type UplinkTuning,
   type AnalyzerLinkStatus,
+  type UplinkRequestHandler,
 } from './uplink.js';
 export { ChangeLog } from './changes.js';
 export type { LinkTuning } from './link.js';

@@ -79,6 +79,15 @@ interface Counters {
 type SyncReason = 'connected' | 'elected' | 'overflow' | 'divergence';
 
 /**
+ * Handles a request an analyzer sent (OnDemandCapture, Flow…); `reply` answers it on the same
+ * link (same Namespace and UUID).
+ */
+export type UplinkRequestHandler = (
+  msg: StructMessage,
+  reply: (type: string, obj: unknown, status?: number) => void,
+) => void;
+
+/**
  * Keeps the master analyzer's copy of the local graph current.
  * @example
  * const uplink = new Uplink({ graph, hostID: 'node1', analyzers: ['10.0.0.1:8082'], logger });
@@ -97,6 +106,7 @@ export class Uplink {
   private scheduled = false;
   private closed = false;
   private unsubscribe: (() => void)[] = [];
+  private readonly handlers = new Map<string, UplinkRequestHandler>();
 
   constructor(private readonly opts: UplinkOptions) {
     this.tuning = { ...DEFAULT_UPLINK_TUNING, ...opts.tuning };
@@ -138,6 +148,16 @@ export class Uplink {
     ];
     if (this.links.length === 0) this.logger.info('no analyzer configured: standalone agent');
     for (const l of this.links) l.start();
+  }
+
+  /** Routes the analyzers' messages of `namespace` (below 400) to `handler`. */
+  onRequest(namespace: string, handler: UplinkRequestHandler): void {
+    this.handlers.set(namespace, handler);
+  }
+
+  /** Sends a message (a notification) to the master analyzer; false when none is connected. */
+  sendToMaster(msg: StructMessage): boolean {
+    return this.master?.send(msg) ?? false;
   }
 
   /** The analyzer the topology goes to, if one is connected. */
@@ -285,6 +305,24 @@ export class Uplink {
   }
 
   private received(link: AnalyzerLink, msg: StructMessage): void {
+    const handler = this.handlers.get(msg.Namespace);
+    if (handler && msg.Status < 400) {
+      try {
+        handler(msg, (type, obj, status = 200) =>
+          link.send({
+            Namespace: msg.Namespace,
+            Type: type,
+            UUID: msg.UUID,
+            Status: status,
+            Obj: obj,
+          }),
+        );
+      } catch (err) {
+        this.logger.error({ err, namespace: msg.Namespace, type: msg.Type }, 'request failed');
+        link.send({ ...msg, Type: `${msg.Type}Reply`, Status: 500, Obj: String(err) });
+      }
+      return;
+    }
     if (msg.Status < 400) return;
     const reason = typeof msg.Obj === 'string' ? msg.Obj : JSON.stringify(msg.Obj);
     this.logger.warn(

@@ -11,6 +11,8 @@ import type { AnalyzerContext } from '../context.js';
 import { RuleEngine } from '../rules/engine.js';
 import type { RuleQueries } from '../rules/types.js';
 import { captureChecks, captureRoutes } from './routes/capture.js';
+import { metricsRoute } from '../../api/metrics.js';
+import { historyRoutes } from '../history/routes.js';
 import { configRoutes } from './routes/config.js';
 import { elementChecks, elementRoutes } from './routes/elements.js';
 import { ruleChecks, ruleRoutes } from './routes/rules.js';
@@ -30,6 +32,8 @@ export interface HttpOptions {
   resources?: ResourceStore;
   /** Debounce of rule re-evaluation after graph changes (default 100 ms). */
   rulesDebounceMs?: number;
+  /** The `Flows` section of /api/status (the flow server's counters). */
+  flowStatus?: () => Record<string, unknown>;
 }
 
 /** What registerHttp started, for the composition root and tests. */
@@ -91,7 +95,7 @@ export async function registerHttp(
       'Skydive-compatible REST API of the analyzer; see docs/api.md for the differences.',
     statusSchema: AnalyzerStatusSchema,
     statusSummary: 'Connected agents, publishers and subscribers',
-    status: (): AnalyzerStatus => ({
+    status: async (): Promise<AnalyzerStatus> => ({
       Agents: ctx.status.snapshot('Agents'),
       Peers: { Incomers: {}, Outgoers: {} },
       Publishers: ctx.status.snapshot('Publishers'),
@@ -99,6 +103,8 @@ export async function registerHttp(
       Alerts: { IsMaster: true },
       Captures: { IsMaster: true },
       Probes: {},
+      ...(ctx.historyService ? { Storage: await ctx.historyService.status() } : {}),
+      ...(opts.flowStatus ? { Flows: opts.flowStatus() } : {}),
     }),
     checks: new Map([
       ...elementChecks,
@@ -107,6 +113,8 @@ export async function registerHttp(
     ]),
     routes(api) {
       configRoutes(api, ctx);
+      historyRoutes(api, ctx, ctx.history);
+      if (ctx.metrics) metricsRoute(api, ctx.metrics);
       elementRoutes(api, ctx);
       ruleRoutes(api, resources, queries);
       captureRoutes(api, { ctx, store: resources, validation: captureValidation });

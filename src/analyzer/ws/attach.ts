@@ -3,6 +3,7 @@
 // `/ws/subscriber`, `/ws/publisher`, `/ws/pubsub` and `/ws/agent/topology`, and agent lookups.
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
+import type { Endpoint, WsServices } from '../../api/ws/endpoint.js';
 import {
   attachWebSocketHub,
   subscriberEndpoint,
@@ -38,7 +39,7 @@ export interface AnalyzerWebSocketHub extends WebSocketHub {
 export function attachWebSocket(
   server: HttpServer | HttpsServer,
   ctx: AnalyzerContext,
-  opts: AttachOptions = {},
+  opts: AttachOptions & { endpoints?: (svc: WsServices) => Endpoint[] } = {},
 ): AnalyzerWebSocketHub {
   const agentHandlers = new Map<string, AgentMessageHandler>();
   const hub = attachWebSocketHub(server, ctx, {
@@ -49,6 +50,7 @@ export function attachWebSocket(
       publisherEndpoint(svc),
       pubsubEndpoint(svc),
       agentEndpoint(svc, agentHandlers),
+      ...(opts.endpoints?.(svc) ?? []),
     ],
   });
   return Object.assign(hub, {

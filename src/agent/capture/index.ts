@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+// The agent's capture side, assembled by the composition root: the flow sender to the analyzers,
+// the capture manager answering OnDemandCapture, and the backend that runs captures.
+import type { Logger } from 'pino';
+import type { SkydiveConfig } from '../../config/index.js';
+import type { Graph } from '../../graph/index.js';
+import { Namespace } from '../../protocol/index.js';
+import type { Uplink } from '../uplink/index.js';
+import type { AgentSettings } from '../settings.js';
+import { FlowSender } from './flow-sender.js';
+import { CaptureManager, type CaptureBackend } from './manager.js';
+
+export { CaptureManager, netnsPathOf } from './manager.js';
+export type { CaptureBackend, CaptureSpec, RunningCapture, CaptureCounters } from './manager.js';
+export { FlowSender, FLOWS_PER_MESSAGE } from './flow-sender.js';
+
+/** Flow table timers and sizes every capture of the agent uses (flow.* keys), in ms. */
+export interface FlowTableSettings {
+  updateMs: number;
+  expireMs: number;
+  maxEntries: number;
+  applicationTimeoutMs: Record<string, number>;
+}
+
+/** What a backend factory receives. */
+export interface BackendContext {
+  logger: Logger;
+  sender: FlowSender;
+  table: FlowTableSettings;
+  config: SkydiveConfig;
+}
+
+/** The running capture side of an agent. */
+export interface AgentCaptures {
+  manager: CaptureManager;
+  sender: FlowSender;
+  backend: CaptureBackend;
+  close(): Promise<void>;
+}
+
+/** flow.* of the configuration, in ms. */
+export function flowTableSettings(config: SkydiveConfig): FlowTableSettings {
+  const f = config.flow as unknown as {
+    update: number;
+    expire: number;
+    max_entries: number;
+    application_timeout?: Record<string, number>;
+  };
+  const apps: Record<string, number> = {};
+  for (const [k, v] of Object.entries(f.application_timeout ?? {})) apps[k] = v * 1000;
+  return {
+    updateMs: f.update * 1000,
+    expireMs: f.expire * 1000,
+    maxEntries: f.max_entries,
+    applicationTimeoutMs: apps,
+  };
+}
+
+/**
+ * Starts the flow sender and the capture manager and routes the analyzers' OnDemandCapture
+ * requests to it.
+ */
+export function startCaptures(opts: {
+  config: SkydiveConfig;
+  settings: AgentSettings;
+  graph: Graph;
+  uplink: Uplink;
+  logger: Logger;
+  backend: (ctx: BackendContext) => CaptureBackend;
+}): AgentCaptures {
+  const { settings, logger } = opts;
+  const sender = new FlowSender({
+    analyzers: settings.analyzers,
+    hostID: settings.hostID,
+    auth: settings.cluster,
+    tls: settings.clientTls,
+    logger: logger.child({ component: 'flow-sender' }),
+  });
+  const backend = opts.backend({
+    logger,
+    sender,
+    table: flowTableSettings(opts.config),
+    config: opts.config,
+  });
+  const stats = (opts.config.agent as unknown as { capture?: { stats_update?: number } }).capture;
+  const manager = new CaptureManager({
+    graph: opts.graph,
+    backend,
+    logger,
+    statsUpdateMs: (stats?.stats_update ?? 1) * 1000,
+  });
+  opts.uplink.onRequest(Namespace.OnDemandCapture, (msg, reply) => manager.handle(msg, reply));
+  sender.start();
+  return {
+    manager,
+    sender,
+    backend,
+    async close() {
+      await manager.close();
+      sender.close();
+    },
+  };
+}

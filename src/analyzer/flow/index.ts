@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+// The analyzer's flow side, assembled: the flow server and its WebSocket endpoints, the on-demand
+// capture controller, and the Flows() Gremlin steps reading live and stored flows.
+import type { Endpoint, WsServices } from '../../api/ws/endpoint.js';
+import { InvalidArgumentError, type Node } from '../../graph/index.js';
+import { WsPath } from '../../protocol/index.js';
+import type { ResourceStore } from '../../storage/resource-store.js';
+import type { AnalyzerContext } from '../context.js';
+import { OnDemandController } from '../ondemand/controller.js';
+import type { AnalyzerWebSocketHub } from '../ws/index.js';
+import { flowExtensions, type FlowSource } from '../../flow/query/extension.js';
+import { flowToJSON, type Flow } from '../../protocol/flow.js';
+import { agentFlowRoute, subscriberFlowEndpoint, type AgentFlowRoute } from './endpoints.js';
+import { FlowServer, type FlowSink } from './flow-server.js';
+
+export { FlowServer, type FlowSink, type FlowServerStats } from './flow-server.js';
+export type { FlowSource } from '../../flow/query/extension.js';
+
+/** The part of the FlowStore (src/storage/flow-store.ts) the flow side uses. */
+export interface FlowStoreLike {
+  insert(
+    flows: readonly (Record<string, unknown> & { UUID: string; Start: number; Last: number })[],
+  ): Promise<unknown>;
+  search(query?: {
+    filter?: unknown;
+    range?: { from: number; to: number };
+  }): Promise<Record<string, unknown>[]>;
+}
+
+/** Tuning of the flow side (tests shorten the delays). */
+export interface FlowServicesOptions {
+  /** Where flows are stored (analyzer.flow.backend); none keeps only the live ones. */
+  store?: FlowStoreLike | undefined;
+  /** Debounce of capture re-evaluation (default 1 s, as Skydive). */
+  ondemandDebounceMs?: number;
+  /** Longest wait of a partial bulk (default 1 s). */
+  bulkDelayMs?: number;
+}
+
+/** Stores flows as their Skydive JSON. */
+function storeSink(store: FlowStoreLike): FlowSink {
+  return {
+    insert: (flows) =>
+      store.insert(
+        flows
+          .filter((f) => f.UUID)
+          .map(
+            (f) =>
+              flowToJSON(f) as Record<string, unknown> & {
+                UUID: string;
+                Start: number;
+                Last: number;
+              },
+          ),
+      ),
+  };
+}
+
+function num(ctx: AnalyzerContext, key: string, dflt: number): number {
+  const v = ctx.settings.configValue(key);
+  return typeof v === 'number' && Number.isFinite(v) ? v : dflt;
+}
+
+/**
+ * Created before the server; `endpoints` goes to the WebSocket hub, `attach` runs once the hub
+ * and the resource store exist.
+ */
+export class FlowServices {
+  readonly server: FlowServer;
+  ondemand: OnDemandController | undefined;
+  private agentRoute: AgentFlowRoute | undefined;
+
+  constructor(
+    private readonly ctx: AnalyzerContext,
+    private readonly opts: FlowServicesOptions = {},
+  ) {
+    this.server = new FlowServer({
+      logger: ctx.logger.child({ component: 'flow-server' }),
+      maxBufferSize: num(ctx, 'analyzer.flow.max_buffer_size', 100_000),
+      expireMs: num(ctx, 'flow.expire', 600) * 1000,
+      bulkDelayMs: opts.bulkDelayMs ?? 1000,
+      sink: opts.store ? storeSink(opts.store) : undefined,
+    });
+    if (!ctx.gremlin.hasStep('Flows'))
+      for (const ext of flowExtensions(this.source())) ctx.gremlin.register(ext);
+  }
+
+  /** What Flows() reads: the latest flows received, and the store under At/Context. */
+  private source(): FlowSource {
+    const store = this.opts.store;
+    const live = this.server.live;
+    return {
+      expireMs: num(this.ctx, 'flow.expire', 600) * 1000,
+      live: () => live.all(),
+      ...(store
+        ? {
+            stored: async (range, tids) => {
+              const filter =
+                tids === undefined
+                  ? undefined
+                  : {
+                      BoolFilter: {
+                        Op: 0,
+                        Filters: [...tids].map((t) => ({
+                          TermStringFilter: { Key: 'NodeTID', Value: t },
+                        })),
+                      },
+                    };
+              return (await store.search({
+                range,
+                ...(filter ? { filter } : {}),
+              })) as unknown as Flow[];
+            },
+          }
+        : {}),
+    };
+  }
+
+  /** WebSocket endpoints served by the hub's front door. */
+  endpoints(svc: WsServices): Endpoint[] {
+    return [subscriberFlowEndpoint(this.server)(svc)];
+  }
+
+  /** Starts the agent flow endpoint and the capture controller. */
+  attach(hub: AnalyzerWebSocketHub, resources: ResourceStore): void {
+    const ctx = this.ctx;
+    this.agentRoute = agentFlowRoute(ctx, this.server);
+    hub.addRoute(WsPath.AgentFlow, this.agentRoute.route);
+    this.ondemand = new OnDemandController({
+      graph: ctx.graph,
+      store: resources,
+      channel: hub,
+      logger: ctx.logger,
+      ...(this.opts.ondemandDebounceMs === undefined
+        ? {}
+        : { debounceMs: this.opts.ondemandDebounceMs }),
+      select: async (q): Promise<readonly Node[]> => {
+        const r = await ctx.gremlin.execute(q, ctx.graph, { limits: ctx.settings.query });
+        if (r.kind !== 'nodes')
+          throw new InvalidArgumentError('SKY_ERR_INVALID_CAPTURE', `'${q}' does not give nodes`);
+        return r.nodes;
+      },
+    });
+    this.ondemand.start();
+  }
+
+  /** The `Flows` section of /api/status. */
+  status(): Record<string, unknown> {
+    return {
+      ...this.server.stats(),
+      Agents: [...(this.agentRoute?.peers().keys() ?? [])],
+      OnDemand: this.ondemand?.stats,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.ondemand?.close();
+    await this.agentRoute?.close();
+    await this.server.close();
+  }
+}
