@@ -11,6 +11,11 @@ import type { AnalyzerContext } from './context.js';
 import { createServer } from './server.js';
 import { settingsFromConfig } from './settings-from-config.js';
 import { StatusRegistry } from '../api/status.js';
+import { createMetricsRegistry } from '../api/metrics.js';
+import type { HistoryStore } from '../storage/history-store.js';
+import { MemoryHistoryStore } from '../storage/memory/history-store.js';
+import { registerHistoryMetrics } from './history/metrics.js';
+import { AnalyzerHistory } from './history/service.js';
 
 export interface AnalyzerHandle {
   /** The bound `host:port`. */
@@ -27,22 +32,48 @@ export function createLogger(config: SkydiveConfig): Logger {
 /** Starts an analyzer from a loaded configuration. */
 export async function startAnalyzer(
   config: SkydiveConfig,
-  opts: { logger?: Logger } = {},
+  opts: { logger?: Logger; historyStore?: HistoryStore } = {},
 ): Promise<AnalyzerHandle> {
   const settings = settingsFromConfig(config);
   const logger = opts.logger ?? createLogger(config);
   const origin = `analyzer.${settings.hostID}`;
+  const graph = new Graph({ host: settings.hostID, origin });
+  const store = opts.historyStore ?? new MemoryHistoryStore();
+  const history = await AnalyzerHistory.start(store, graph, {
+    logger: logger.child({ component: 'history' }),
+  });
+  const metrics = createMetricsRegistry('analyzer');
+  registerHistoryMetrics(metrics, () => history.status());
   const context: AnalyzerContext = {
     settings,
     logger,
-    graph: new Graph({ host: settings.hostID, origin }),
-    gremlin: new GremlinEngine(),
+    graph,
+    gremlin: new GremlinEngine({ history: history.provider }),
+    history: history.provider,
+    historyService: history,
+    metrics,
     auth: createAuth(settings),
     status: new StatusRegistry(),
     origin,
   };
-  const server = await createServer(context);
-  const address = await server.listen();
+  let server: Awaited<ReturnType<typeof createServer>> | undefined;
+  let address: string;
+  try {
+    server = await createServer(context);
+    address = await server.listen();
+  } catch (err) {
+    await server?.close();
+    await history.close();
+    throw err;
+  }
+  const started = server;
   logger.info({ address, tls: Boolean(settings.tls) }, 'analyzer listening');
-  return { address, context, close: () => server.close() };
+  return {
+    address,
+    context,
+    async close() {
+      await started.close();
+      await history.close();
+    },
+  };
 }

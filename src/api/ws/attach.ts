@@ -40,8 +40,9 @@ export interface AttachOptions {
   /** How subscriber filters are compiled (default: the context's Gremlin engine). */
   compileFilter?: FilterCompiler;
   /**
-   * The graph at a past time, for SyncRequests with a Time (the same provider as the Gremlin
-   * engine's). Without it such requests are answered 400 `Backend does not support history`.
+   * The graph at a past time, for SyncRequests with a Time (default: the context's, the same
+   * provider as the Gremlin engine's). Without one such requests are answered 400
+   * `Backend does not support history`.
    */
   history?: HistoryProvider;
 }
@@ -91,7 +92,7 @@ export function attachWebSocketHub(
     feed: new GraphFeed(ctx.graph, logger),
     compile: opts.compileFilter ?? gremlinFilterCompiler(ctx.gremlin),
     logger,
-    history: opts.history,
+    history: opts.history ?? ctx.history,
   };
   const endpoints = new Map<string, Endpoint>();
   for (const ep of opts.endpoints(svc)) endpoints.set(ep.path, ep);

@@ -15,6 +15,7 @@ import type { CliContext } from '../context.js';
 import { printJSON } from '../io.js';
 import { indentJSON } from '../json-indent.js';
 import { CommandError, UsageError } from '../errors.js';
+import { registerTopologyDiff } from './topology-diff.js';
 
 const formatOption = () =>
   new Option('--format <format>', 'output format').choices(['json', 'dot', 'pcap']).default('json');
@@ -112,6 +113,8 @@ export function registerQueryCommands(client: Command, ctx: CliContext): void {
       );
       reportRefusals(ctx, sent, refused);
     });
+
+  registerTopologyDiff(topology, ctx);
 
   client
     .command('status')
