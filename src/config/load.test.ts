@@ -51,9 +51,9 @@ describe('#loadConfig defaults', () => {
     assert.deepEqual(c.http.cookie, {});
     assert.equal(c.logging.level, 'INFO');
     assert.deepEqual(c.logging.backends, ['stderr']);
-    assert.equal(c.analyzer.topology.backend, 'memory');
+    assert.equal(c.analyzer.topology.backend, 'sqlite');
     assert.deepEqual(c.analyzer.topology.probes, []);
-    assert.equal(c.analyzer.flow.backend, 'memory');
+    assert.equal(c.analyzer.flow.backend, 'sqlite');
     assert.equal(c.analyzer.flow.max_buffer_size, 100000);
     assert.deepEqual(c.agent.topology.probes, ['ovsdb']);
     assert.equal(c.agent.topology.netlink.metrics_update, 30);
@@ -116,7 +116,7 @@ http:
     assert.equal(c.analyzer.listen, '10.0.0.1:9000');
     assert.deepEqual(c.agent.topology.probes, ['runc']);
     assert.deepEqual(c.http.cookie, { first: '1', second: '2' });
-    assert.equal(c.analyzer.flow.backend, 'memory');
+    assert.equal(c.analyzer.flow.backend, 'sqlite');
     assert.equal(loadConfig({ files: [b, a] }).analyzer.listen, '0.0.0.0:8082');
   });
 

@@ -12,6 +12,7 @@ import { envTree } from './env.js';
 import { ConfigError } from './errors.js';
 import { relocateLegacyKeys } from './legacy.js';
 import { ConfigSchema, STORAGE_DEFAULTS, type SkydiveConfig } from './schema.js';
+import { checkStorageSections } from './schema-storage.js';
 import { deepFreeze, defaultsOf, getPath, mergeInto, setPath } from './tree.js';
 
 type Obj = Record<string, unknown>;
@@ -140,6 +141,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): SkydiveConfig {
   const etcd = config['etcd'] as Obj;
   if (!etcd['name']) etcd['name'] = config['host_id'];
   applyStorageDefaults(config);
+  checkStorageSections(config['storage']);
 
   if (!checkConfig.Check(config)) {
     // The per-source checks above should make this unreachable; report the first problem if not.

@@ -55,8 +55,10 @@ Rules, as in Skydive (Viper):
   boolean, and a space-separated string for a list (\`probes: docker lldp\`).
 - A key the schema does not know is an error, except under \`ui\` (served as is by
   \`GET /api/config/ui\`) and inside \`storage.<name>\` (drivers take their own keys).
-- Sections \`storage.<name>\` whose \`driver\` is \`elasticsearch\`, \`orientdb\` or \`memory\`
-  receive that driver's defaults for the keys they leave out.
+- Sections \`storage.<name>\` whose \`driver\` is \`sqlite\`, \`postgres\`, \`elasticsearch\`,
+  \`orientdb\` or \`memory\` receive that driver's defaults for the keys they leave out. A section
+  of the \`sqlite\`, \`postgres\` or \`memory\` driver accepts only the keys that driver reads, and an
+  unknown \`driver\` is an error (docs/storage.md describes the drivers).
 - \`host_id\` defaults to the host name and \`etcd.name\` to \`host_id\`.
 
 ## Environment variables

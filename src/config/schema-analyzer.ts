@@ -30,14 +30,21 @@ export const AnalyzerSection = section('Analyzer settings.', {
     capture_type: optStr('Capture type of the boot capture (empty: per node default).'),
   }),
   flow: section('Flow storage.', {
-    backend: str('Name of the storage.<name> section that stores flows.', 'memory'),
+    backend: str(
+      'Name of the storage.<name> section that stores flows (memory: flows are not kept).',
+      'sqlite',
+    ),
     max_buffer_size: int(
-      'Maximum number of flows waiting to be stored; beyond it, buffered flows are dropped.',
+      'Maximum number of flows waiting to be stored; beyond it, incoming flows are dropped (counted in the status).',
       100000,
+      { minimum: 1 },
     ),
   }),
   topology: section('Topology storage and analyzer-side probes.', {
-    backend: str('Name of the storage.<name> section that stores the topology history.', 'memory'),
+    backend: str(
+      'Name of the storage.<name> section that stores the topology history and the API resources (rules, captures, alerts…); memory: nothing survives a restart.',
+      'sqlite',
+    ),
     probes: list(
       'Analyzer topology probes (k8s, istio, ovn, ovnk8s); fabric and peering always run.',
       [],

@@ -5,6 +5,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AgentSection } from './schema-agent.js';
 import { AnalyzerSection } from './schema-analyzer.js';
+import { STORAGE_DEFAULTS, StorageBackend } from './schema-storage.js';
 import {
   bool,
   int,
@@ -41,82 +42,10 @@ const AuthBackend = Type.Object(
   { additionalProperties: false },
 );
 
-const StorageBackend = Type.Object(
-  {
-    driver: optStr('Storage driver.'),
-    hosts: optList('elasticsearch: server URLs.', { unused: true }),
-    host: optStr('elasticsearch: server address (deprecated, use hosts).', { unused: true }),
-    ssl_insecure: Type.Optional(Type.Boolean({ description: 'Accept any TLS certificate.' })),
-    auth: Type.Optional(
-      Type.Object(
-        { username: optStr('User name.'), password: optStr('Password.') },
-        { additionalProperties: false },
-      ),
-    ),
-    bulk_maxdelay: optInt('Seconds before buffered documents are flushed.'),
-    index_prefix: optStr('elasticsearch: index name prefix.', { unused: true }),
-    index_entries_limit: optInt('Entries after which an index is rolled (0: no limit).'),
-    index_age_limit: optInt('Minutes after which an index is rolled (0: no limit).'),
-    indices_to_keep: optInt('Indices kept before deletion (0: all).'),
-    total_fields_limit: optInt('elasticsearch: maximum number of fields.', { unused: true }),
-    exclude_from_mapping: optList('elasticsearch: metadata keys not indexed.', { unused: true }),
-    use_flattened: Type.Optional(Type.Boolean({ description: 'elasticsearch: flattened type.' })),
-    flattened_ignore_above: optInt('elasticsearch: flattened ignore_above.', { unused: true }),
-    disable_sniffing: Type.Optional(Type.Boolean({ description: 'elasticsearch: no sniffing.' })),
-    disable_healthcheck: Type.Optional(
-      Type.Boolean({ description: 'elasticsearch: no health check.' }),
-    ),
-    debug: Type.Optional(Type.Boolean({ description: 'Log storage requests.' })),
-    addr: optStr('orientdb: server URL.', { unused: true }),
-    database: optStr('orientdb: database name.', { unused: true }),
-    username: optStr('User name.'),
-    password: optStr('Password.'),
-  },
-  { additionalProperties: true, description: 'A storage backend; drivers may take further keys.' },
-);
-
-/** Defaults of the storage sections, copied into user sections with the same driver. */
-export const STORAGE_DEFAULTS: Record<string, Record<string, unknown>> = {
-  elasticsearch: {
-    driver: 'elasticsearch',
-    hosts: ['http://127.0.0.1:9200'],
-    ssl_insecure: false,
-    bulk_maxdelay: 5,
-    total_fields_limit: 1000,
-    index_age_limit: 0,
-    index_entries_limit: 0,
-    indices_to_keep: 0,
-    index_prefix: 'skydive_',
-    use_flattened: true,
-    flattened_ignore_above: 32768,
-    exclude_from_mapping: [
-      'Metadata.*.Extra',
-      'Metadata.Container.Labels',
-      'Metadata.Container.Hosts.ByIP',
-      'Metadata.K8s.Labels',
-      'Metadata.Actions',
-      'Metadata.Filters',
-      'Metadata.LXD.Config',
-      'Metadata.LXD.Devices',
-      'Metadata.OVN.ExtID',
-      'Metadata.OVN.Options',
-      'Metadata.OVN.IPv6RAConfigs',
-    ],
-    disable_sniffing: false,
-    disable_healthcheck: false,
-  },
-  memory: { driver: 'memory' },
-  orientdb: {
-    driver: 'orientdb',
-    addr: 'http://localhost:2480',
-    database: 'Skydive',
-    username: 'root',
-    password: 'root',
-  },
-};
-
 const favorites = (what: string) =>
   Type.Optional(Type.Record(Type.String(), Type.String(), { description: what }));
+
+export { STORAGE_DEFAULTS } from './schema-storage.js';
 
 /** The configuration schema: validation, defaults, docs and the example file derive from it. */
 export const ConfigSchema = Type.Object(
@@ -183,7 +112,11 @@ export const ConfigSchema = Type.Object(
         [],
       ),
     }),
-    storage: mapOf('Storage backends by name.', StorageBackend, STORAGE_DEFAULTS),
+    storage: mapOf(
+      'Storage backends by name (analyzer.topology.backend and analyzer.flow.backend name one).',
+      StorageBackend,
+      STORAGE_DEFAULTS,
+    ),
     logging: section('Logging.', {
       level: str('Log level: DEBUG, INFO, WARNING, ERROR, CRITICAL.', 'INFO'),
       backends: list('Log outputs: stderr, stdout, file, syslog.', ['stderr']),
