@@ -11,7 +11,13 @@ import { FlowSender } from './flow-sender.js';
 import { CaptureManager, type CaptureBackend } from './manager.js';
 
 export { CaptureManager, netnsPathOf } from './manager.js';
-export type { CaptureBackend, CaptureSpec, RunningCapture, CaptureCounters } from './manager.js';
+export type {
+  CaptureBackend,
+  CaptureSpec,
+  RunningCapture,
+  CaptureCounters,
+  TableStats,
+} from './manager.js';
 export { FlowSender, FLOWS_PER_MESSAGE } from './flow-sender.js';
 
 /** Flow table timers and sizes every capture of the agent uses (flow.* keys), in ms. */

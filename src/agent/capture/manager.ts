@@ -23,6 +23,16 @@ export interface CaptureCounters {
   PacketsIfDropped: number;
 }
 
+/** Size and cumulative counters of a capture's flow table. */
+export interface TableStats {
+  size: number;
+  packets: number;
+  flowsCreated: number;
+  flowsExpired: number;
+  flowsEvicted: number;
+  [counter: string]: unknown;
+}
+
 /** What a backend is asked to run. */
 export interface CaptureSpec {
   node: Node;
@@ -41,6 +51,8 @@ export interface RunningCapture {
   counters(): CaptureCounters;
   /** Extra keys for the Captures entry (PCAPSocket, SFlowSocket). */
   metadata?(): Partial<CaptureMetadata>;
+  /** The flow table's size and counters (for /metrics). */
+  tableStats?(): TableStats;
   stop(): Promise<void>;
 }
 
@@ -105,12 +117,26 @@ export class CaptureManager {
   }
 
   /** Captures running now (for status and metrics). */
-  list(): { nodeID: string; captureID: string; type: string; counters: CaptureCounters }[] {
+  list(): {
+    nodeID: string;
+    ifName: string;
+    captureID: string;
+    type: string;
+    counters: CaptureCounters;
+    table: TableStats | undefined;
+  }[] {
     const out = [];
     for (const [nodeID, tasks] of this.tasks)
       for (const [captureID, t] of tasks)
         if (t.running)
-          out.push({ nodeID, captureID, type: t.type, counters: t.running.counters() });
+          out.push({
+            nodeID,
+            ifName: String(t.node.metadata.Name ?? ''),
+            captureID,
+            type: t.type,
+            counters: t.running.counters(),
+            table: t.running.tableStats?.(),
+          });
     return out;
   }
 

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// Live captures end to end (root): a real analyzer and agent (netns + netlink probes) in this
+// process, veth pairs between sktest namespaces, captures created through the API; ping traffic
+// becomes ICMPv4 flows with packets both ways, queried with Flows(). A capture created before its
+// interface exists starts once the interface appears.
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { fakeProbe, settle, startTestAgent, SUITE } from '../integration/agent-kit.js';
+import { startTestAnalyzer, suiteTeardown, type TestAnalyzer } from '../integration/helpers.js';
+import { netnsProbe } from '../../src/probes/netns/index.js';
+import { netlinkProbe } from '../../src/probes/netlink/index.js';
+import type { Probe } from '../../src/probes/sdk.js';
+import { Scratch, isRoot, sh } from './helpers/netns.js';
+
+const exec = promisify(execFile);
+const teardown = suiteTeardown();
+const scratch = new Scratch();
+let an: TestAnalyzer;
+
+interface FlowJSON {
+  Application?: string;
+  NodeTID?: string;
+  CaptureID?: string;
+  Network?: { A: string; B: string };
+  Metric?: { ABPackets: number; BAPackets: number };
+}
+
+/** Two namespaces joined by a veth pair with addresses; returns the names and addresses. */
+function veth(a: string, b: string, n: number) {
+  const [nsA, nsB] = [scratch.netns(`${a}n`), scratch.netns(`${b}n`)];
+  const [ifA, ifB] = [scratch.name(a), scratch.name(b)];
+  sh(
+    `ip link add ${ifA} netns ${nsA} type veth peer name ${ifB} netns ${nsB} && ` +
+      `ip -n ${nsA} addr add 10.${n}.0.1/24 dev ${ifA} && ip -n ${nsB} addr add 10.${n}.0.2/24 dev ${ifB} && ` +
+      `ip -n ${nsA} link set ${ifA} up && ip -n ${nsB} link set ${ifB} up`,
+  );
+  return { nsA, ifA, ipB: `10.${n}.0.2` };
+}
+
+async function ping(ns: string, ip: string): Promise<void> {
+  await exec('ip', ['netns', 'exec', ns, 'ping', '-c', '3', '-i', '0.2', '-W', '1', ip]);
+}
+
+/** The ICMPv4 flows Flows() gives on the interface named `name`. */
+async function icmpFlows(name: string): Promise<FlowJSON[]> {
+  const flows = (await an
+    .client()
+    .query(`G.V().Has('Name', '${name}').Flows().Has('Application', 'ICMPv4')`)) as FlowJSON[];
+  return flows;
+}
+
+async function activeOn(name: string, captureID: string): Promise<void> {
+  await settle(() => {
+    const node = [...an.context.graph.nodes()].find((n) => n.metadata.Name === name);
+    const caps = (node?.metadata.Captures ?? []) as { ID: string; State: string; Error?: string }[];
+    const c = caps.find((x) => x.ID === captureID);
+    assert.equal(c?.State, 'active', `capture active on ${name}: ${JSON.stringify(caps)}`);
+  });
+}
+
+describe('live captures in namespaces', { ...SUITE, skip: !isRoot && 'needs root' }, () => {
+  before(async () => {
+    an = await startTestAnalyzer(teardown, { logs: 'silent' });
+    await startTestAgent(teardown, {
+      hostId: `sktest-fl-${scratch.id}`,
+      analyzers: [an.address],
+      probes: [netnsProbe as Probe<never>, netlinkProbe as Probe<never>, fakeProbe('hardware')],
+      overrides: { 'flow.update': 1 },
+    });
+  });
+  after(() => {
+    scratch.cleanup();
+    scratch.assertClean();
+  });
+
+  it('ping across a captured veth gives an ICMPv4 flow with packets both ways', async () => {
+    const { nsA, ifA, ipB } = veth('p', 'q', 201);
+    const capture = (await an.client().create('capture', {
+      GremlinQuery: `G.V().Has('Name', '${ifA}')`,
+    })) as { UUID: string };
+    await activeOn(ifA, capture.UUID);
+    await ping(nsA, ipB);
+    const flows = await settle(async () => {
+      const f = await icmpFlows(ifA);
+      assert.equal(f.length, 1, `one ICMPv4 flow: ${JSON.stringify(f)}`);
+      assert.ok((f[0]!.Metric?.ABPackets ?? 0) >= 3, 'echo requests counted');
+      assert.ok((f[0]!.Metric?.BAPackets ?? 0) >= 3, 'echo replies counted');
+      return f;
+    });
+    assert.equal(flows[0]!.CaptureID, capture.UUID);
+    assert.deepEqual([flows[0]!.Network?.A, flows[0]!.Network?.B].sort(), ['10.201.0.1', ipB]);
+    await an.client().delete('capture', capture.UUID);
+  });
+
+  it('a capture created before its interface starts once the interface appears', async () => {
+    const ifName = scratch.name('r');
+    const capture = (await an.client().create('capture', {
+      GremlinQuery: `G.V().Has('Name', '${ifName}')`,
+      BPFFilter: 'icmp',
+    })) as { UUID: string };
+    const { nsA, ipB } = veth('r', 's', 202);
+    await activeOn(ifName, capture.UUID);
+    await ping(nsA, ipB);
+    await settle(async () => {
+      const f = await icmpFlows(ifName);
+      assert.equal(f.length, 1, `one ICMPv4 flow: ${JSON.stringify(f)}`);
+      assert.ok((f[0]!.Metric?.BAPackets ?? 0) >= 3, 'replies counted');
+    });
+    await an.client().delete('capture', capture.UUID);
+  });
+});
