@@ -17,7 +17,7 @@ const layers = {
   api: ['graph', 'gremlin', 'protocol'],
   agent: ['api', 'graph', 'gremlin', 'probes', 'capture', 'flow', 'protocol', 'client', 'config'],
   analyzer: ['api', 'graph', 'gremlin', 'flow', 'storage', 'protocol', 'config'],
-  cli: ['client', 'protocol', 'config', 'agent', 'analyzer'],
+  cli: ['client', 'protocol', 'config', 'agent', 'analyzer', 'flow'],
 };
 /** folder → folders it may import types from, and nothing else. */
 const typeOnly = { api: ['config'] };

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerCaptureCommands } from './commands/capture.js';
 import { registerElementCommands } from './commands/elements.js';
+import { registerFlowsCommand } from './commands/flows.js';
 import { registerQueryCommands } from './commands/query.js';
 import { registerRuleCommands } from './commands/rules.js';
 import { registerServerCommands } from './commands/server.js';
@@ -45,6 +46,7 @@ export function buildProgram(io: CliIO): Command {
     .option('--verbose', 'verbose mode');
 
   registerServerCommands(program, io);
+  registerFlowsCommand(program, io);
 
   program
     .command('version')
