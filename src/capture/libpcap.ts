@@ -3,6 +3,8 @@
 // socket inside the interface's network namespace, applies the BPF filter in the kernel, batches
 // packets per tick, and reads kernel drops from the packet socket.
 import { newCap, CAP_LINK_TYPES, type CapHandle } from './cap.js';
+import { checkBpf } from './bpf.js';
+import { ifIndex } from './ifindex.js';
 import { netnsPath, withinNetns } from './netns.js';
 import { findPacketSocket, readPacketStats, socketFds } from './packet-socket.js';
 import {
@@ -20,6 +22,9 @@ import {
 export class CaptureOpenError extends Error {
   readonly code = 'SKY_ERR_CAPTURE_OPEN';
 }
+
+/** Handles whose open failed, kept reachable forever so that `cap` never destroys them. */
+const failedHandles: CapHandle[] = [];
 
 /** Options of a live interface capture. */
 export interface LibpcapOptions extends BatchingOptions {
@@ -72,20 +77,20 @@ export class LibpcapSource implements CaptureSource {
 
   private open(): void {
     const o = this.opts;
+    const where = `${o.device}${o.netns ? ` in ${o.netns}` : ''}`;
+    // `cap` cannot recover from a failed open (its handle is half made and crashes when closed or
+    // collected), so everything that can be checked is checked first.
+    const bpfError = checkBpf(o.bpf ?? '');
+    if (bpfError) throw new CaptureOpenError(`BPF filter ${JSON.stringify(o.bpf)}: ${bpfError}`);
     const cap = newCap();
     const before = socketFds();
     const doOpen = () => {
+      if (ifIndex(o.device) === 0) throw new CaptureOpenError(`no interface ${where}`);
       try {
         return cap.open(o.device, o.bpf ?? '', o.bufferSize ?? 8 * 1024 * 1024, this.buffer);
       } catch (e) {
-        try {
-          cap.close();
-        } catch {
-          // never opened
-        }
-        throw new CaptureOpenError(
-          `cannot capture on ${o.device}${o.netns ? ` in ${o.netns}` : ''}: ${(e as Error).message}`,
-        );
+        failedHandles.push(cap); // never closed nor collected: see above
+        throw new CaptureOpenError(`cannot capture on ${where}: ${(e as Error).message}`);
       }
     };
     const linkName = o.netns ? withinNetns(netnsPath(o.netns), doOpen) : doOpen();
