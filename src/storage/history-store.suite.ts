@@ -209,6 +209,27 @@ export function historyStoreSuite(name: string, factory: () => Promise<HistoryFi
         const at1 = await s.snapshot(1500);
         assert.deepEqual(count(at1, 'Type', 'veth'), ['m', 'n0', 'n1', 'n2', 'n3', 'n4', 'n5']);
         assert.deepEqual(count(at1, 'Name', 'n7'), ['n7']);
+        // Every field of a node found through an index reads as stored.
+        const hits = [...(at1.lookupNodes('Type', 'veth') ?? [])];
+        assert.deepEqual(hits.map((n) => n.metadata['Name']).sort(), [
+          'm',
+          'n0',
+          'n1',
+          'n2',
+          'n3',
+          'n4',
+          'n5',
+        ]);
+        assert.ok(
+          hits.every((n) => n.host === 'h1' && n.origin === 'analyzer.h1' && n.revision === 1),
+        );
+        assert.ok(
+          hits.every((n) => n.kind === 'node' && n.createdAt === 1000 && n.deletedAt === undefined),
+        );
+        assert.equal(
+          at1.getNode('n1'),
+          hits.find((n) => n.id === 'n1'),
+        );
         assert.deepEqual(count(at1, 'Type', 'bridge'), ['m']);
         assert.deepEqual(count(at1, 'Type', 'nothing'), []);
         const at2 = await s.snapshot(2500);

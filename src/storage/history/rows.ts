@@ -2,7 +2,7 @@
 // The row every history backend stores per revision, and its conversions: from a change, to
 // element JSON, to a graph element as seen at a time t; plus the data size retention counts.
 import type { EdgeJSON, NodeJSON } from '../../graph/json.js';
-import type { Edge, Metadata, Node } from '../../graph/types.js';
+import type { Metadata } from '../../graph/types.js';
 import type { HistoryChange, HistoryRevision } from '../history-store.js';
 
 /** One revision as stored (column for column in SQL). Times are ms; `to` null while open. */
@@ -85,24 +85,6 @@ export function rowToJSON(r: RevisionRow): NodeJSON | EdgeJSON {
 /** A stored revision as returned by HistoryStore.changes(). */
 export function rowToRevision(r: RevisionRow): HistoryRevision {
   return { kind: r.kind, from: r.from, to: r.to, element: rowToJSON(r) };
-}
-
-/** The element a row shows in a view at `at`: DeletedAt only once it has happened. */
-export function rowToElement(r: RevisionRow, at: number): Node | Edge {
-  const deletedAt = r.deletedAt !== null && r.deletedAt <= at ? r.deletedAt : undefined;
-  const metadata = JSON.parse(r.metadata) as Metadata;
-  const common = {
-    id: r.id,
-    metadata,
-    host: r.host,
-    origin: r.origin,
-    createdAt: r.createdAt ?? 0,
-    updatedAt: r.updatedAt ?? 0,
-    deletedAt,
-    revision: r.revision,
-  };
-  if (r.kind === 'node') return { kind: 'node', ...common };
-  return { kind: 'edge', parent: r.parent ?? '', child: r.child ?? '', ...common };
 }
 
 /** True when a row is valid at `t`: from ≤ t < to. */

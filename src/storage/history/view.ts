@@ -4,8 +4,9 @@
 import { DEFAULT_NODE_INDEXES } from '../../graph/graph.js';
 import { ValueIndex } from '../../graph/index-store.js';
 import type { Edge, GraphView, Node } from '../../graph/types.js';
+import type { RowGroup } from './elements.js';
+import { HistoryEdge, HistoryNode } from './elements.js';
 import type { RevisionRow } from './rows.js';
-import { rowToElement } from './rows.js';
 
 const NO_EDGES: readonly Edge[] = Object.freeze([]);
 
@@ -16,10 +17,18 @@ export interface SnapshotSource {
   /** The node row with this ID, if the source can fetch one alone; `null` when it cannot. */
   loadNode(id: string): RevisionRow | undefined | null;
   /**
-   * Node rows that may match `key` = `value` (a superset is fine: the view re-checks metadata),
-   * or undefined when the source cannot push this lookup down.
+   * Nodes that may match `key` = `value` (a superset is fine: the view re-checks metadata where
+   * `exact` is false), or undefined when the source cannot push this lookup down.
    */
-  lookup(key: string, value: unknown): RevisionRow[] | undefined;
+  lookup(key: string, value: unknown): LookupHits | undefined;
+}
+
+/** Index hits as bare IDs; `load` fetches their full rows when a node is first read. */
+export interface LookupHits {
+  ids: string[];
+  /** Per ID: true when the indexed column alone proves the match. */
+  exact: boolean[];
+  load(): RevisionRow[];
 }
 
 /** True when top-level `key` of `n` equals `value` or, for an array, holds it. */
@@ -83,12 +92,43 @@ export class HistoryView implements GraphView {
   }
 
   private node(r: RevisionRow): Node {
-    let n = this.nodeMap.get(r.id);
+    const n = this.nodeMap.get(r.id);
     if (n === undefined) {
-      n = rowToElement(r, this.at) as Node;
-      this.nodeMap.set(r.id, n);
+      const created = new HistoryNode(r.id, r, this.at, undefined);
+      this.nodeMap.set(r.id, created);
+      return created;
     }
+    if (n instanceof HistoryNode) n.attach(r);
     return n;
+  }
+
+  /** Nodes for index hits: existing ones, else bare nodes whose rows load together on first use. */
+  private hits(h: LookupHits, key: string, value: unknown): Node[] {
+    const out: Node[] = [];
+    const bare: HistoryNode[] = [];
+    let loaded = false;
+    const group: RowGroup = {
+      materialize: () => {
+        if (loaded) return;
+        loaded = true;
+        const byId = new Map(bare.map((n) => [n.id, n]));
+        for (const r of h.load()) byId.get(r.id)?.attach(r);
+      },
+    };
+    const nodes = h.ids.map((id) => {
+      const n = this.nodeMap.get(id);
+      if (n !== undefined) return n;
+      const b = new HistoryNode(id, undefined, this.at, group);
+      bare.push(b);
+      this.nodeMap.set(id, b);
+      return b;
+    });
+    // Only once every bare node is known: a metadata check below may materialize the group.
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (h.exact[i] || holds(n, key, value)) out.push(n);
+    }
+    return out;
   }
 
   private fill(nodes: Iterable<RevisionRow>, edges: Iterable<RevisionRow>): void {
@@ -96,7 +136,7 @@ export class HistoryView implements GraphView {
     for (const r of edges) {
       if (this.edgeMap.has(r.id) || r.parent === null || r.child === null) continue;
       if (!this.nodeMap.has(r.parent) || !this.nodeMap.has(r.child)) continue;
-      const e = rowToElement(r, this.at) as Edge;
+      const e = new HistoryEdge(r, this.at);
       this.edgeMap.set(e.id, e);
       push(this.out, e.parent, e);
       push(this.in, e.child, e);
@@ -145,15 +185,8 @@ export class HistoryView implements GraphView {
     const pre = this.preloaded.get(`${key}\0${String(value)}`);
     if (pre !== undefined) return pre;
     if (!this.complete && this.source) {
-      const rows = this.source.lookup(key, value);
-      if (rows !== undefined) {
-        const hits: Node[] = [];
-        for (const r of rows) {
-          const n = this.node(r);
-          if (holds(n, key, value)) hits.push(n);
-        }
-        return hits;
-      }
+      const hits = this.source.lookup(key, value);
+      if (hits !== undefined) return this.hits(hits, key, value);
       this.load();
     }
     if (this.index === undefined) {

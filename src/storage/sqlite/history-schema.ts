@@ -41,8 +41,8 @@ CREATE TABLE IF NOT EXISTS history_revisions (
 CREATE INDEX IF NOT EXISTS history_by_id ON history_revisions (kind, id, to_ms);
 CREATE INDEX IF NOT EXISTS history_by_to ON history_revisions (to_ms, from_ms);
 CREATE INDEX IF NOT EXISTS history_by_from ON history_revisions (from_ms);
-CREATE INDEX IF NOT EXISTS history_by_type ON history_revisions (type, to_ms, from_ms) WHERE kind = 0;
-CREATE INDEX IF NOT EXISTS history_by_name ON history_revisions (name, to_ms, from_ms) WHERE kind = 0;
+CREATE INDEX IF NOT EXISTS history_by_type ON history_revisions (type, to_ms, from_ms, id) WHERE kind = 0;
+CREATE INDEX IF NOT EXISTS history_by_name ON history_revisions (name, to_ms, from_ms, id) WHERE kind = 0;
 `;
 
 /** Columns read back, aliased to RevisionRow's field names (kind stays 0/1). */

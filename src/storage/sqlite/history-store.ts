@@ -94,6 +94,8 @@ export class SqliteHistoryStore implements HistoryStore {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    db.pragma('cache_size = -65536');
+    db.pragma('mmap_size = 1073741824');
     db.exec(SCHEMA);
     const meta = new Map(
       (
@@ -143,6 +145,12 @@ export class SqliteHistoryStore implements HistoryStore {
       name: p(
         `SELECT ${COLUMNS} FROM ${T} WHERE kind = 0 AND name IN (?, ?) AND to_ms > ? AND from_ms <= ?`,
       ),
+      typeIds: p(
+        `SELECT id, type = ? AS exact FROM ${T} WHERE kind = 0 AND type IN (?, ?) AND to_ms > ? AND from_ms <= ?`,
+      ).raw(),
+      nameIds: p(
+        `SELECT id, name = ? AS exact FROM ${T} WHERE kind = 0 AND name IN (?, ?) AND to_ms > ? AND from_ms <= ?`,
+      ).raw(),
       changes: p(
         `SELECT ${COLUMNS}, seq FROM ${T} WHERE from_ms > ? AND from_ms <= ? UNION ` +
           `SELECT ${COLUMNS}, seq FROM ${T} WHERE to_ms > ? AND to_ms <= ? ORDER BY 3, seq`,
@@ -298,7 +306,21 @@ export class SqliteHistoryStore implements HistoryStore {
         const col = PUSHED_KEYS[key];
         if (col === undefined) return undefined;
         const v = typeof value === 'string' ? value : OTHER;
-        return run(() => (this.st[col]!.all(v, OTHER, t, t) as SqlRow[]).map(fromSql));
+        const found = run(
+          () =>
+            this.st[`${col}Ids`]!.all(v === OTHER ? null : v, v, OTHER, t, t) as [string, number][],
+        );
+        const ids = new Array<string>(found.length);
+        const exact = new Array<boolean>(found.length);
+        for (let i = 0; i < found.length; i++) {
+          ids[i] = found[i]![0];
+          exact[i] = found[i]![1] === 1;
+        }
+        return {
+          ids,
+          exact,
+          load: () => run(() => (this.st[col]!.all(v, OTHER, t, t) as SqlRow[]).map(fromSql)),
+        };
       },
     };
   }
