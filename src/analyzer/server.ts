@@ -6,6 +6,7 @@ import { createApiServer, type ApiServer } from '../api/server.js';
 import type { AnalyzerContext } from './context.js';
 import { FlowServices, type FlowServicesOptions } from './flow/index.js';
 import { registerHttp, type HttpServices } from './http/index.js';
+import type { ResourceStore } from '../storage/resource-store.js';
 import { attachWebSocket } from './ws/index.js';
 
 export type AnalyzerServer = ApiServer & { flows: FlowServices };
@@ -13,6 +14,8 @@ export type AnalyzerServer = ApiServer & { flows: FlowServices };
 /** Options of createServer (tests shorten delays). */
 export interface AnalyzerServerOptions {
   flows?: FlowServicesOptions;
+  /** Where rules, captures… live (the configured store); default an in-memory one. */
+  resources?: ResourceStore | undefined;
 }
 
 /** Creates the server with every route and endpoint registered. */
@@ -24,7 +27,11 @@ export async function createServer(
   let services: HttpServices | undefined;
   const server = await createApiServer(ctx, {
     http: async (app) => {
-      services = await registerHttp(app, ctx, { flowStatus: () => flows.status() });
+      services = await registerHttp(app, ctx, {
+        flowStatus: () => flows.status(),
+        extraRoutes: (api) => flows.routes(api),
+        ...(opts.resources ? { resources: opts.resources } : {}),
+      });
     },
     ws: (srv) => {
       const hub = attachWebSocket(srv, ctx, { endpoints: (svc) => flows.endpoints(svc) });

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerCaptureCommands } from './commands/capture.js';
+import { registerPcapCommand } from './commands/pcap.js';
 import { registerElementCommands } from './commands/elements.js';
 import { registerFlowsCommand } from './commands/flows.js';
 import { registerQueryCommands } from './commands/query.js';
@@ -61,6 +62,7 @@ export function buildProgram(io: CliIO): Command {
   registerElementCommands(client, ctx);
   registerRuleCommands(client, ctx);
   registerCaptureCommands(client, ctx);
+  registerPcapCommand(client, ctx);
   registerShellCommand(client, ctx);
   return program;
 }

@@ -90,11 +90,14 @@ export class FlowServer {
     return () => this.publishers.delete(p);
   }
 
-  /** Takes a batch of flows (one agent message, one pcap chunk). */
-  ingest(flows: readonly Flow[]): void {
+  /**
+   * Takes a batch of flows (one agent message, one pcap chunk). `live: false` (uploaded pcaps)
+   * stores and streams them without making them live flows.
+   */
+  ingest(flows: readonly Flow[], opts: { live?: boolean } = {}): void {
     if (this.closed || flows.length === 0) return;
     this.counters.received += flows.length;
-    this.live.update(flows);
+    if (opts.live !== false) this.live.update(flows);
     const max = this.opts.maxBufferSize ?? 100_000;
     const room = max - this.buffer.length;
     if (room < flows.length) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The analyzer's flow side, assembled: the flow server and its WebSocket endpoints, the on-demand
 // capture controller, and the Flows() Gremlin steps reading live and stored flows.
+import type { FastifyInstance } from 'fastify';
+import { pcapRoutes } from '../http/routes/pcap.js';
 import type { Endpoint, WsServices } from '../../api/ws/endpoint.js';
 import { InvalidArgumentError, type Node } from '../../graph/index.js';
 import { WsPath } from '../../protocol/index.js';
@@ -114,6 +116,18 @@ export class FlowServices {
           }
         : {}),
     };
+  }
+
+  /** REST routes of the flow side: POST /api/pcap. */
+  routes(api: FastifyInstance): void {
+    const ctx = this.ctx;
+    pcapRoutes(api, {
+      server: this.server,
+      maxBytes: num(ctx, 'analyzer.flow.max_pcap_size', 1024) * 1024 * 1024,
+      updateSeconds: num(ctx, 'flow.update', 60),
+      expireSeconds: num(ctx, 'flow.expire', 600),
+      layerKeyMode: ctx.settings.configValue('flow.default_layer_key_mode') === 'L3' ? 'L3' : 'L2',
+    });
   }
 
   /** WebSocket endpoints served by the hub's front door. */

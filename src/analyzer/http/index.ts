@@ -34,6 +34,8 @@ export interface HttpOptions {
   rulesDebounceMs?: number;
   /** The `Flows` section of /api/status (the flow server's counters). */
   flowStatus?: () => Record<string, unknown>;
+  /** More routes in the authenticated scope (the flow side's /api/pcap). */
+  extraRoutes?: (api: FastifyInstance) => void;
 }
 
 /** What registerHttp started, for the composition root and tests. */
@@ -118,6 +120,7 @@ export async function registerHttp(
       elementRoutes(api, ctx);
       ruleRoutes(api, resources, queries);
       captureRoutes(api, { ctx, store: resources, validation: captureValidation });
+      opts.extraRoutes?.(api);
     },
   });
 
