@@ -58,7 +58,10 @@ export class PcapSocketSource implements CaptureSource {
     this.connections++;
     this.sockets.add(socket);
     const progress: StreamProgress = { bytes: 0, total: undefined, damage: [] };
-    const opts = this.opts.batchPackets ? { batchPackets: this.opts.batchPackets } : {};
+    const opts = {
+      live: true,
+      ...(this.opts.batchPackets ? { batchPackets: this.opts.batchPackets } : {}),
+    };
     pumpPcapStream(socket, this.opts.sink, this.counters, progress, opts)
       .catch((e: Error) => {
         // Not a capture: say so in the status and drop this connection only.

@@ -23,7 +23,7 @@ export async function pumpPcapStream(
   sink: BatchSink,
   stats: CaptureStats,
   progress: StreamProgress,
-  opts: { batchPackets?: number; signal?: AbortSignal } = {},
+  opts: { batchPackets?: number; signal?: AbortSignal; live?: boolean } = {},
 ): Promise<PcapReader> {
   const reader = new PcapReader(opts.batchPackets ? { batchPackets: opts.batchPackets } : {});
   let counted = 0;
@@ -37,6 +37,8 @@ export async function pumpPcapStream(
       if (opts.signal?.aborted) break;
       progress.bytes += chunk.length;
       for (const b of reader.push(chunk)) deliver(b, sink, stats);
+      // A live stream delivers what each chunk completed rather than wait for a full batch.
+      if (opts.live) for (const b of reader.flush()) deliver(b, sink, stats);
       account();
     }
     for (const b of reader.end()) deliver(b, sink, stats);

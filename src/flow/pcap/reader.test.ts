@@ -108,6 +108,21 @@ describe('pcap streams', () => {
     assert.deepEqual(flatten(got), whole, 'one byte at a time');
   });
 
+  it('flush() hands over the packets read so far (live streams)', () => {
+    const file = sample();
+    const r = new PcapReader();
+    assert.deepEqual(r.push(file.subarray(0, 24 + 16 + 40 + 16 + 47 + 5)), []);
+    assert.deepEqual(
+      flatten(r.flush()).map((p) => p.data[0]),
+      [1, 2],
+    );
+    r.push(file.subarray(24 + 16 + 40 + 16 + 47 + 5));
+    assert.deepEqual(
+      flatten(r.end()).map((p) => p.data[0]),
+      [3, 4, 5],
+    );
+  });
+
   it('reads big-endian files and nanosecond timestamps', () => {
     const le = sample();
     const be = readCapture(toBigEndian(le));

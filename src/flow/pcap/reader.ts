@@ -85,6 +85,12 @@ export class PcapReader {
     return this.sink.drain();
   }
 
+  /** Closes the batch being filled (for live streams) and returns the completed batches. */
+  flush(): PacketBatch[] {
+    this.sink.flush();
+    return this.sink.drain();
+  }
+
   /**
    * Ends the stream: flushes the last batch and counts a truncated trailing record. Throws
    * `SKY_ERR_PCAP_FORMAT` for a stream too short to be a capture.
