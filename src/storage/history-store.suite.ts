@@ -386,6 +386,24 @@ export function historyStoreSuite(name: string, factory: () => Promise<HistoryFi
         // A re-add after a restart opens a new revision.
         await s.append([ch('add', 6000, nodeJSON('a', { Name: 'a', V: 9 }, 9))]);
         assert.equal((await s.snapshot(6000)).getNode('a')?.revision, 9);
+        // An agent re-syncing stamps its old CreatedAt: the new revision starts where the last
+        // one ended, so no time shows the element twice (c was closed at 5000, b deleted at 4000).
+        await s.append([
+          ch('add', 2600, nodeJSON('c', { Name: 'c' }, 7)),
+          ch('add', 1500, nodeJSON('b', { Name: 'b' }, 8)),
+        ]);
+        const c = (await s.changes(0, 10_000)).filter((r) => r.element.ID === 'c');
+        assert.deepEqual(
+          c.map((r) => [r.from, r.to]),
+          [
+            [2500, 5000],
+            [5000, null],
+          ],
+        );
+        assert.equal((await s.snapshot(3000)).getNode('c')?.revision, 1);
+        assert.equal((await s.snapshot(3000)).getNode('b')?.revision, 1);
+        assert.equal((await s.snapshot(4500)).getNode('b')?.revision, 8);
+        assert.equal((await s.snapshot(5000)).getNode('c')?.revision, 7);
       }),
     );
 

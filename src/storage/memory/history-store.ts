@@ -52,6 +52,8 @@ export class MemoryHistoryStore implements HistoryStore {
   readonly backend = 'memory';
   private rows: Row[] = [];
   private readonly open = new Map<string, Row>();
+  /** End of each element's last closed revision: a re-add never starts before it. */
+  private readonly lastEnd = new Map<string, number>();
   private seq = 0;
   private dataBytes = 0;
   private start: number;
@@ -69,7 +71,9 @@ export class MemoryHistoryStore implements HistoryStore {
 
   private closeRow(r: Row, time: number): void {
     r.to = Math.max(time, r.from);
-    this.open.delete(keyOf(r.kind, r.id));
+    const key = keyOf(r.kind, r.id);
+    this.open.delete(key);
+    this.lastEnd.set(key, r.to);
   }
 
   async append(changes: readonly HistoryChange[]): Promise<void> {
@@ -78,7 +82,8 @@ export class MemoryHistoryStore implements HistoryStore {
     for (const c of changes) {
       const key = keyOf(c.kind, c.element.ID);
       const prev = this.open.get(key);
-      const time = Math.max(Math.trunc(c.time), prev?.from ?? -Infinity);
+      const floor = prev?.from ?? (c.op === 'delete' ? undefined : this.lastEnd.get(key));
+      const time = Math.max(Math.trunc(c.time), floor ?? -Infinity);
       if (prev) this.closeRow(prev, time);
       if (c.op === 'delete') {
         if (prev) prev.deletedAt = deleteTime(c);
@@ -189,5 +194,6 @@ export class MemoryHistoryStore implements HistoryStore {
     this.closed = true;
     this.rows = [];
     this.open.clear();
+    this.lastEnd.clear();
   }
 }

@@ -48,6 +48,10 @@ export const SQL = {
     FROM unnest($1::smallint[], $2::text[], $3::bigint[], $4::bigint[]) AS v(kind, id, t, del)
     WHERE h.kind = v.kind AND h.id = v.id AND h.to_ms = ${OPEN}
     RETURNING h.kind, h.id, h.from_ms`,
+  /** $1 kinds, $2 ids: the end of each element's last revision (none of them is open). */
+  lastEnd: `SELECT h.kind, h.id, max(h.to_ms) AS t FROM ${T} h
+    JOIN unnest($1::smallint[], $2::text[]) AS v(kind, id) ON h.kind = v.kind AND h.id = v.id
+    GROUP BY h.kind, h.id`,
   insert: `INSERT INTO ${T} (kind, id, from_ms, to_ms, type, name, host, origin, created_at,
     updated_at, deleted_at, revision, parent, child, size, metadata)
     SELECT * FROM unnest($1::smallint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[],

@@ -200,6 +200,18 @@ export class PostgresHistoryStore implements HistoryStore {
         const prev = new Map<string, number>();
         for (const r of closed.rows)
           prev.set(keyOf(r.kind === 0 ? 'node' : 'edge', r.id), r.from_ms);
+        // Elements of the batch with no open revision: a re-add never starts before the end of
+        // their last one.
+        const reopened = closes.filter(
+          (x) => x.deletedAt === null && !prev.has(keyOf(x.kind, x.id)),
+        );
+        if (reopened.length > 0) {
+          const ends = await c.query<{ kind: number; id: string; t: number }>(SQL.lastEnd, [
+            reopened.map((x) => (x.kind === 'node' ? 0 : 1)),
+            reopened.map((x) => x.id),
+          ]);
+          for (const r of ends.rows) prev.set(keyOf(r.kind === 0 ? 'node' : 'edge', r.id), r.t);
+        }
         const { rows, sources, newest } = planRows(changes, prev);
         const cols: unknown[][] = Array.from({ length: 16 }, () => []);
         let bytes = 0;

@@ -133,6 +133,7 @@ export class SqliteHistoryStore implements HistoryStore {
         `INSERT INTO ${T} (kind, id, from_ms, to_ms, type, name, host, origin, created_at, updated_at,` +
           ` deleted_at, revision, parent, child, size, metadata) VALUES (?, ?, ?, ${OPEN}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      lastEnd: p(`SELECT max(to_ms) AS t FROM ${T} WHERE kind = ? AND id = ?`),
       closeAll: p(`UPDATE ${T} SET to_ms = max(?, from_ms) WHERE to_ms = ${OPEN}`),
       at: p(`SELECT ${COLUMNS} FROM ${T} WHERE to_ms > ? AND from_ms <= ?`),
       window: p(`SELECT ${COLUMNS} FROM ${T} WHERE to_ms > ? AND from_ms <= ? ORDER BY seq`),
@@ -195,7 +196,10 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   private write(changes: readonly HistoryChange[]): void {
-    const { close, closeDel, insert } = this.st as Record<'close' | 'closeDel' | 'insert', Stmt>;
+    const { close, closeDel, insert, lastEnd } = this.st as Record<
+      'close' | 'closeDel' | 'insert' | 'lastEnd',
+      Stmt
+    >;
     for (const c of changes) {
       const kind = c.kind === 'node' ? 0 : 1;
       let time = Math.trunc(c.time);
@@ -207,6 +211,11 @@ export class SqliteHistoryStore implements HistoryStore {
       } else {
         const prev = close.get(time, kind, c.element.ID) as { from_ms: number } | undefined;
         if (prev && prev.from_ms > time) time = prev.from_ms;
+        if (!prev) {
+          // A re-add never starts before the element's previous revision ended.
+          const last = (lastEnd.get(kind, c.element.ID) as { t: number | null }).t;
+          if (last !== null && last > time) time = last;
+        }
         const r = rowFromChange(c);
         const md = kind === 0 ? (c.element.Metadata ?? {}) : undefined;
         const size = rowSize(r);
