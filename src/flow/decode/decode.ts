@@ -11,7 +11,16 @@ import { ipAny, ipv4, ipv6, ipv6Extension, ipv6Fragment } from './ip.js';
 import * as link from './link.js';
 import { cur, IP_ANY, IP_STEP, MPLS_GUESS, STOP, UNKNOWN } from './steps.js';
 import { gre, geneve, vxlan } from './tunnel.js';
-import { icmpv4, icmpv6, icmpv6Message, sctp, tcp, udp } from './transport.js';
+import {
+  icmpv4,
+  icmpv6,
+  icmpv6Message,
+  sctp,
+  SCTP_CHUNK,
+  sctpChunk,
+  tcp,
+  udp,
+} from './transport.js';
 
 /** Options of a FrameDecoder beyond DecodeOptions. */
 export interface FrameDecoderOptions extends DecodeOptions {
@@ -146,6 +155,9 @@ function walk(
         break;
       case Layer.SCTP:
         step = sctp(f, b, off, end);
+        break;
+      case SCTP_CHUNK:
+        step = sctpChunk(f, b, off, end);
         break;
       case Layer.LinuxSLL:
         step = link.linuxSll(f, b, off, end);

@@ -60,13 +60,27 @@ export const Layer = {
   IGMP: 43,
   /** NTP on UDP port 123 (gopacket decodes it; a short one ends the path at UDP). */
   NTP: 44,
+  /** SCTP chunks, one layer each as gopacket names them; a DATA chunk's user data is Payload. */
+  SCTPData: 45,
+  SCTPInit: 46,
+  SCTPInitAck: 47,
+  SCTPSack: 48,
+  SCTPHeartbeat: 49,
+  SCTPHeartbeatAck: 50,
+  SCTPAbort: 51,
+  SCTPError: 52,
+  SCTPShutdown: 53,
+  SCTPShutdownAck: 54,
+  SCTPCookieEcho: 55,
+  SCTPCookieAck: 56,
+  SCTPShutdownComplete: 57,
 } as const;
 
 /** One of the Layer codes. */
 export type LayerType = (typeof Layer)[keyof typeof Layer];
 
 /** Highest Layer code in use (size tables indexed by layer code with LAYER_COUNT + 1). */
-export const LAYER_COUNT = 44;
+export const LAYER_COUNT = 57;
 
 /**
  * gopacket's LayerType String() for each code (index = code; index 0 is unused): the names Skydive

@@ -77,10 +77,32 @@ it('ends UDP at its Length and picks the next layer by destination then source p
 });
 
 it('decodes SCTP, ICMPv4 and ICMPv6 messages', () => {
+  const sctp = (...chunks: number[][]) =>
+    e4(132, cat(be16(1), be16(2), [0, 0, 0, 1, 0, 0, 0, 0], ...chunks));
+  const init = [1, 0, 0, 20, ...new Array(16).fill(1)];
+  assert.equal(layersOf(sctp(init)), 'Ethernet/IPv4/SCTP/SCTPInit');
   assert.equal(
-    layersOf(e4(132, cat(be16(1), be16(2), [0, 0, 0, 1, 0, 0, 0, 0], [1, 0, 0, 4]))),
-    'Ethernet/IPv4/SCTP/Payload',
+    layersOf(sctp([1, 0, 0, 28, ...new Array(16).fill(1), 0, 5, 0, 8, 0, 0, 0, 0])),
+    'Ethernet/IPv4/SCTP/SCTPInit',
   );
+  assert.equal(
+    layersOf(sctp([1, 0, 0, 28, ...new Array(16).fill(1), 0, 5, 0, 2, 0, 0, 0, 0])),
+    'Ethernet/IPv4/SCTP !2',
+  );
+  const sack = [3, 0, 0, 16, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0];
+  const data = [0, 3, 0, 19, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0x61, 0x62, 0x63, 0];
+  assert.equal(layersOf(sctp(sack, data)), 'Ethernet/IPv4/SCTP/SCTPSack/SCTPData/Payload');
+  assert.equal(
+    layersOf(sctp([11, 0, 0, 4], [14, 0, 0, 4])),
+    'Ethernet/IPv4/SCTP/SCTPCookieAck/SCTPShutdownComplete',
+  );
+  assert.equal(
+    layersOf(sctp([4, 0, 0, 12, 0, 1, 0, 8, 1, 2, 3, 4])),
+    'Ethernet/IPv4/SCTP/SCTPHeartbeat',
+  );
+  assert.equal(layersOf(sctp([200, 0, 0, 4])), 'Ethernet/IPv4/SCTP !3');
+  assert.equal(layersOf(sctp([7, 0, 0, 3])), 'Ethernet/IPv4/SCTP !2');
+  assert.equal(layersOf(sctp([7, 0, 0, 8, 0, 0])), 'Ethernet/IPv4/SCTP !1');
   assert.equal(layersOf(e4(132, new Uint8Array(11))), 'Ethernet/IPv4 !1');
   assert.equal(layersOf(e4(1, icmpEcho(1, 1).subarray(0, 7))), 'Ethernet/IPv4 !1');
   const e6 = (p: Uint8Array) => eth(0x86dd, ipv6(58, p));

@@ -69,13 +69,98 @@ export function udp(
   return next !== 0 ? next : ports[u16(b, off)]! || Layer.Payload;
 }
 
-/** SCTP common header (12 bytes); the chunks follow as Payload. */
+/** SCTP common header (12 bytes); the chunks follow, one layer each. */
 export function sctp(f: DecodedFrame, _b: Uint8Array, off: number, end: number): number {
   if (end - off < 12) return short(f);
   push(f, Layer.SCTP, off, end - off, 12);
   cur.off = off + 12;
   cur.end = end;
-  return Layer.Payload;
+  return SCTP_CHUNK;
+}
+
+/** Step: the SCTP chunk at the cursor, its layer type taken from the chunk type. */
+export const SCTP_CHUNK = 102;
+
+/** Chunk type → layer (0 = gopacket has no decoder: the walk fails there). */
+const CHUNK_LAYER: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  [
+    Layer.SCTPData,
+    Layer.SCTPInit,
+    Layer.SCTPInitAck,
+    Layer.SCTPSack,
+    Layer.SCTPHeartbeat,
+    Layer.SCTPHeartbeatAck,
+    Layer.SCTPAbort,
+    Layer.SCTPShutdown,
+    Layer.SCTPShutdownAck,
+    Layer.SCTPError,
+    Layer.SCTPCookieEcho,
+    Layer.SCTPCookieAck,
+  ].forEach((layer, type) => (t[type] = layer));
+  t[14] = Layer.SCTPShutdownComplete;
+  return t;
+})();
+
+/** True when the TLV parameters in [o, end) each have a length of at least 4 and fit, padding included. */
+function sctpParams(b: Uint8Array, o: number, end: number): boolean {
+  while (o < end) {
+    if (end - o < 4) return false;
+    const len = u16(b, o + 2);
+    if (len < 4 || len > end - o) return false;
+    const actual = (len + 3) & ~3;
+    if (actual > end - o) return false;
+    o += actual;
+  }
+  return true;
+}
+
+/**
+ * One SCTP chunk as gopacket decodes it: length at least 4, padded to 4 bytes, fields the chunk type
+ * needs present. A DATA chunk is 16 bytes and everything after it (but its padding) is Payload;
+ * other chunks are followed by the next chunk.
+ */
+export function sctpChunk(f: DecodedFrame, b: Uint8Array, off: number, end: number): number {
+  const avail = end - off;
+  if (avail < 4) return short(f);
+  const type = b[off]!;
+  const layer = CHUNK_LAYER[type]!;
+  if (layer === 0) return fail(f, DecodeError.Unsupported);
+  const len = u16(b, off + 2);
+  if (len < 4) return fail(f, DecodeError.Malformed);
+  const actual = (len + 3) & ~3;
+  if (layer === Layer.SCTPData) {
+    if (avail < 16 || avail < actual - len + 16) return short(f);
+    push(f, layer, off, avail, 16);
+    cur.off = off + 16;
+    cur.end = end - (actual - len);
+    return Layer.Payload;
+  }
+  if (actual > avail) return short(f);
+  let ok = true;
+  switch (layer) {
+    case Layer.SCTPInit:
+    case Layer.SCTPInitAck:
+      ok = actual >= 20 && sctpParams(b, off + 20, off + actual);
+      break;
+    case Layer.SCTPSack:
+      ok = avail >= 16 && 16 + 2 * u16(b, off + 12) + 4 * u16(b, off + 14) <= avail;
+      break;
+    case Layer.SCTPHeartbeat:
+    case Layer.SCTPHeartbeatAck:
+    case Layer.SCTPAbort:
+    case Layer.SCTPError:
+      ok = sctpParams(b, off + 4, off + len);
+      break;
+    case Layer.SCTPShutdown:
+      ok = avail >= 8;
+      break;
+  }
+  if (!ok) return fail(f, DecodeError.Malformed);
+  push(f, layer, off, avail, actual);
+  cur.off = off + actual;
+  cur.end = end;
+  return SCTP_CHUNK;
 }
 
 /** ICMPv4: type, code, checksum and the 4-byte rest (id and sequence of an echo). */
