@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { ApiContext } from '../api/context.js';
 import type { AnalyzerHistory } from './history/service.js';
 import type { AnalyzerSettings } from './settings.js';
+import type { OpenedStores } from '../storage/open.js';
 
 export interface AnalyzerContext extends ApiContext {
   settings: AnalyzerSettings;
@@ -12,4 +13,6 @@ export interface AnalyzerContext extends ApiContext {
   historyService?: AnalyzerHistory | undefined;
   /** Prometheus registry served at `/metrics`; parts of the analyzer add their metrics to it. */
   metrics?: Registry | undefined;
+  /** The configured stores (resources, flows behind their writer, history) and their health. */
+  stores?: OpenedStores | undefined;
 }

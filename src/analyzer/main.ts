@@ -13,7 +13,8 @@ import { settingsFromConfig } from './settings-from-config.js';
 import { StatusRegistry } from '../api/status.js';
 import { createMetricsRegistry } from '../api/metrics.js';
 import type { HistoryStore } from '../storage/history-store.js';
-import { MemoryHistoryStore } from '../storage/memory/history-store.js';
+import { openStores } from '../storage/open.js';
+import { storageSettingsFromConfig } from './storage-from-config.js';
 import { registerHistoryMetrics } from './history/metrics.js';
 import { AnalyzerHistory } from './history/service.js';
 
@@ -38,7 +39,17 @@ export async function startAnalyzer(
   const logger = opts.logger ?? createLogger(config);
   const origin = `analyzer.${settings.hostID}`;
   const graph = new Graph({ host: settings.hostID, origin });
-  const store = opts.historyStore ?? new MemoryHistoryStore();
+  const storeLog = logger.child({ component: 'storage' });
+  const stores = await openStores(storageSettingsFromConfig(config), {
+    onFlowWriteError: (err) =>
+      storeLog.warn({ err: String(err) }, 'storing flows failed; will retry'),
+    onResourceHealth: (ok, err) =>
+      ok
+        ? storeLog.info('resource store reachable again')
+        : storeLog.error({ err: String(err) }, 'resource store unavailable; retrying'),
+    onRetentionError: (err) => storeLog.warn({ err: String(err) }, 'flow retention failed'),
+  });
+  const store = opts.historyStore ?? stores.history;
   const history = await AnalyzerHistory.start(store, graph, {
     logger: logger.child({ component: 'history' }),
   });
@@ -55,15 +66,20 @@ export async function startAnalyzer(
     auth: createAuth(settings),
     status: new StatusRegistry(),
     origin,
+    stores,
   };
   let server: Awaited<ReturnType<typeof createServer>> | undefined;
   let address: string;
   try {
-    server = await createServer(context);
+    server = await createServer(context, {
+      resources: stores.resources,
+      flows: { store: stores.flows },
+    });
     address = await server.listen();
   } catch (err) {
     await server?.close();
     await history.close();
+    await stores.close();
     throw err;
   }
   const started = server;
@@ -74,6 +90,7 @@ export async function startAnalyzer(
     async close() {
       await started.close();
       await history.close();
+      await stores.close();
     },
   };
 }

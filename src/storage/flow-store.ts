@@ -32,9 +32,9 @@ export interface TimeRange {
  */
 export interface FlowQuery {
   /** A Skydive filter (filters.Filter JSON); absent: every flow. */
-  filter?: FlowFilter | undefined;
+  filter?: FlowFilter;
   /** Flows alive at some point of the range: `Start <= to` and `Last >= from`. */
-  range?: TimeRange | undefined;
+  range?: TimeRange;
   /** Sort by a dotted key; ties are broken by UUID ascending. */
   sort?: { by: string; order?: 'asc' | 'desc' | undefined } | undefined;
   /** Keep the first flow (in sort order) per value of this dotted key; flows without it stay. */

@@ -129,9 +129,15 @@ export async function startAllinone(
   ];
   args.push('--host-id', opts.hostId);
   if (opts.config) args.unshift('-c', opts.config);
+  // the embedded SQLite stores (the default backend) live in a directory removed afterwards
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sktest-e2e-'));
   const child = spawn(path.join(ROOT, 'bin/skydive'), args, {
     cwd: ROOT,
-    env: { ...process.env, SKYDIVE_LOGGING_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      SKYDIVE_LOGGING_LEVEL: 'warn',
+      SKYDIVE_STORAGE_SQLITE_DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let tail = '';
@@ -142,6 +148,7 @@ export async function startAllinone(
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
+    rmSync(dataDir, { recursive: true, force: true });
   };
   t.after(stop);
   const address = `127.0.0.1:${port}`;

@@ -4,6 +4,9 @@
 // dropping the agent's subgraph.
 
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SkydiveClient, type NodeJSON } from '../../src/client/index.js';
 import { run } from '../../src/cli/run.js';
@@ -14,8 +17,13 @@ import { startTestAnalyzer } from './helpers.js';
 /** Starts `skydive <argv>` in process; resolves once stderr shows every `ready` pattern. */
 async function start(argv: string[], env: Record<string, string>, ready: RegExp[]) {
   const stop = new AbortController();
-  const io = testIO({ env: { SKYDIVE_LOGGING_LEVEL: 'ERROR', ...env }, signal: stop.signal });
-  const exited = run(argv, io);
+  // the embedded SQLite stores of an analyzer live in a directory removed after the run
+  const dataDir = mkdtempSync(join(tmpdir(), 'sktest-agent-cli-'));
+  const io = testIO({
+    env: { SKYDIVE_LOGGING_LEVEL: 'ERROR', SKYDIVE_STORAGE_SQLITE_DATA_DIR: dataDir, ...env },
+    signal: stop.signal,
+  });
+  const exited = run(argv, io).finally(() => rmSync(dataDir, { recursive: true, force: true }));
   const matches = await Promise.race([
     Promise.all(ready.map((re) => io.waitForErr(re))),
     exited.then((code) => {

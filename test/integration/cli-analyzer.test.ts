@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { subscribe, type NodeJSON } from '../../src/client/index.js';
@@ -41,7 +41,7 @@ async function sky(...argv: string[]) {
 
 before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'skydive-it-'));
-  const io = testIO({ signal: stop.signal });
+  const io = testIO({ signal: stop.signal, env: { SKYDIVE_STORAGE_SQLITE_DATA_DIR: tmp } });
   analyzer = run(['analyzer', '--listen', '127.0.0.1:0', '--host-id', 'it-analyzer'], io);
   const started = io.waitForErr(/listening on (\S+)/).then((m) => m[1] ?? '');
   address = await Promise.race([
@@ -55,6 +55,7 @@ before(async () => {
 after(async () => {
   stop.abort();
   assert.equal(await analyzer, 0);
+  rmSync(tmp, { recursive: true, force: true });
 });
 
 test('import, query, export', async () => {
@@ -116,12 +117,14 @@ test('update, errors, rules, status', async () => {
   assert.ok('Subscribers' in (JSON.parse(status.out) as object));
 });
 
-test('bin/skydive analyzer stops cleanly on SIGTERM', { timeout: 30_000 }, async () => {
+test('bin/skydive analyzer stops cleanly on SIGTERM', { timeout: 30_000 }, async (t) => {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('SKYDIVE_')),
   );
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'sktest-sigterm-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
   const child = spawn(SKYDIVE_BIN, ['analyzer', '--listen', '127.0.0.1:0'], {
-    env: { ...env, SKYDIVE_LOGGING_LEVEL: 'ERROR' },
+    env: { ...env, SKYDIVE_LOGGING_LEVEL: 'ERROR', SKYDIVE_STORAGE_SQLITE_DATA_DIR: dataDir },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = once(child, 'exit') as Promise<[number | null, string | null]>;

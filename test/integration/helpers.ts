@@ -153,6 +153,8 @@ export async function startTestAnalyzer(
   const overrides: Record<string, unknown> = {
     'analyzer.listen': '127.0.0.1:0',
     host_id: opts.hostId ?? 'it-analyzer',
+    // the embedded SQLite stores (the default backend) live in this test's directory
+    'storage.sqlite.data_dir': dir,
   };
   if (opts.basicAuth) {
     overrides['auth.it-basic'] = { type: 'basic', file: writeHtpasswd(dir, opts.basicAuth.users) };

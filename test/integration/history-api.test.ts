@@ -128,13 +128,13 @@ test('At(), diff, SyncRequest Time, horizon, status and metrics on one analyzer'
   const status = (await client.status()) as { Storage?: Record<string, unknown> };
   const storage = status.Storage;
   assert.ok(storage, 'status has a Storage section');
-  assert.equal(storage['Backend'], 'memory');
+  assert.equal(storage['Backend'], 'sqlite', 'the default storage section');
   assert.ok(Number(storage['Written']) >= 6, `written: ${String(storage['Written'])}`);
   assert.equal(storage['Dropped'], 0);
   assert.equal(typeof storage['Horizon'], 'number');
   const res = await client.request('GET', '/metrics', { operation: 'metrics' });
   const text = res.body.toString('utf8');
-  assert.match(text, /skydive_history_written_total\{backend="memory",service="analyzer"\} \d+/);
+  assert.match(text, /skydive_history_written_total\{backend="sqlite",service="analyzer"\} \d+/);
   assert.match(text, /skydive_history_backlog\{/);
 
   // the CLI
