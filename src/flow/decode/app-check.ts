@@ -152,6 +152,34 @@ export function checkIgmp(b: Uint8Array, off: number, end: number): number {
   }
 }
 
+/** DecodeError code for DHCPv6: message type and transaction ID (or relay addresses), then options that fit. */
+export function checkDhcpv6(b: Uint8Array, off: number, end: number): number {
+  const len = end - off;
+  if (len < 1) return DecodeError.Truncated;
+  const relay = b[off] === 12 || b[off] === 13;
+  let o = off + (relay ? 34 : 4);
+  if (o > end) return DecodeError.Truncated;
+  while (o < end) {
+    if (end - o < 4) return DecodeError.Malformed;
+    o += 4 + u16(b, o + 2);
+    if (o > end) return DecodeError.Malformed;
+  }
+  return DecodeError.None;
+}
+
+/** DecodeError code for a BFD control packet: 24 bytes at least, Length equal to the datagram, auth fields present. */
+export function checkBfd(b: Uint8Array, off: number, end: number): number {
+  const len = end - off;
+  if (len < 24) return DecodeError.Truncated;
+  if (b[off + 3] !== len) return DecodeError.Malformed;
+  const rest = len - 24;
+  const authType = b[off + 24]!;
+  if ((b[off + 1]! & 0x04) !== 0 && rest > 2 && authType >= 2 && authType <= 5 && rest - 3 < 5) {
+    return DecodeError.Malformed;
+  }
+  return DecodeError.None;
+}
+
 /** An application layer that is the rest of the datagram when `check` accepts it; nothing follows. */
 export function appLayer(
   f: DecodedFrame,
@@ -173,6 +201,12 @@ export function appLayer(
       break;
     case Layer.IGMP:
       err = checkIgmp(b, off, end);
+      break;
+    case Layer.DHCPv6:
+      err = checkDhcpv6(b, off, end);
+      break;
+    case Layer.BFD:
+      err = checkBfd(b, off, end);
       break;
     default: // NTP
       err = end - off < 48 ? DecodeError.Truncated : DecodeError.None;

@@ -107,3 +107,34 @@ it('decodes LLDP only with its mandatory TLVs', () => {
   assert.equal(layersOf(eth(0x88cc, noEnd)), 'Ethernet !2');
   assert.equal(layersOf(eth(0x88cc, [...tlv(1, [4, 1]), 0x04, 40, 1])), 'Ethernet !2');
 });
+
+it('decodes DHCPv6, BFD and GTP-U as gopacket does', () => {
+  const v6 = (dport: number, payload: Uint8Array | number[]) =>
+    eth(0x0800, ipv4(17, udp(40000, dport, payload)));
+  const solicit = [1, 0xaa, 0xbb, 0xcc, 0, 8, 0, 2, 0, 0];
+  assert.equal(layersOf(v6(547, solicit)), 'Ethernet/IPv4/UDP/DHCPv6');
+  assert.equal(layersOf(v6(547, [1, 0xaa, 0xbb, 0xcc, 0, 8, 0, 9, 0])), 'Ethernet/IPv4/UDP !2');
+  assert.equal(layersOf(v6(547, [12, 1, 2, 3])), 'Ethernet/IPv4/UDP !1');
+  const bfd = [0x20, 0xc0, 3, 24, ...new Array(20).fill(0)];
+  assert.equal(layersOf(v6(3784, bfd)), 'Ethernet/IPv4/UDP/BFD');
+  assert.equal(
+    layersOf(v6(3784, [...bfd.slice(0, 3), 30, ...bfd.slice(4)])),
+    'Ethernet/IPv4/UDP !2',
+  );
+  const inner = ipv4(17, udp(1, 2, [1]));
+  const gtp = cat([0x30, 0xff], be16(inner.length), be32(0x1234), inner);
+  assert.equal(layersOf(v6(2152, gtp)), 'Ethernet/IPv4/UDP/GTPv1U/IPv4/UDP/Payload');
+  const withExt = cat(
+    [0x34, 0xff],
+    be16(inner.length + 8),
+    be32(1),
+    [0, 0, 0, 0x85],
+    [1, 0, 0, 0],
+    inner,
+  );
+  assert.equal(layersOf(v6(2152, withExt)), 'Ethernet/IPv4/UDP/GTPv1U/IPv4/UDP/Payload');
+  assert.equal(
+    layersOf(v6(2152, cat([0x30, 0xff], be16(200), be32(1), inner))),
+    'Ethernet/IPv4/UDP !2',
+  );
+});

@@ -10,7 +10,7 @@ import { DefragResult, Ipv4Reassembler } from './defrag.js';
 import { ipAny, ipv4, ipv6, ipv6Extension, ipv6Fragment } from './ip.js';
 import * as link from './link.js';
 import { cur, IP_ANY, IP_STEP, MPLS_GUESS, STOP, UNKNOWN } from './steps.js';
-import { gre, geneve, vxlan } from './tunnel.js';
+import { gre, geneve, gtpv1u, vxlan } from './tunnel.js';
 import {
   icmpv4,
   icmpv6,
@@ -46,6 +46,10 @@ function udpPortTable(mplsPorts: readonly number[]): Uint8Array {
   t[4789] = Layer.VXLAN;
   t[8472] = Layer.VXLAN;
   t[6081] = Layer.Geneve;
+  t[546] = Layer.DHCPv6;
+  t[547] = Layer.DHCPv6;
+  t[3784] = Layer.BFD;
+  t[2152] = Layer.GTPv1U;
   for (const p of mplsPorts) if (p > 0 && p < 65536) t[p] = Layer.MPLS;
   return t;
 }
@@ -150,6 +154,9 @@ function walk(
       case Layer.Geneve:
         step = geneve(f, b, off, end);
         break;
+      case Layer.GTPv1U:
+        step = gtpv1u(f, b, off, end);
+        break;
       case Layer.ERSPANII:
         step = link.erspan2(f, b, off, end);
         break;
@@ -193,6 +200,8 @@ function walk(
       case Layer.VRRPv2:
       case Layer.NTP:
       case Layer.IGMP:
+      case Layer.DHCPv6:
+      case Layer.BFD:
         step = appLayer(f, b, off, end, step);
         break;
       case Layer.Fragment:

@@ -74,13 +74,19 @@ export const Layer = {
   SCTPCookieEcho: 55,
   SCTPCookieAck: 56,
   SCTPShutdownComplete: 57,
+  /** DHCPv6 on UDP 546/547. */
+  DHCPv6: 58,
+  /** BFD control packets on UDP 3784. */
+  BFD: 59,
+  /** GTP-U on UDP 2152 (then IPv4 or IPv6; Skydive does not split flows on it). */
+  GTPv1U: 60,
 } as const;
 
 /** One of the Layer codes. */
 export type LayerType = (typeof Layer)[keyof typeof Layer];
 
 /** Highest Layer code in use (size tables indexed by layer code with LAYER_COUNT + 1). */
-export const LAYER_COUNT = 57;
+export const LAYER_COUNT = 60;
 
 /**
  * gopacket's LayerType String() for each code (index = code; index 0 is unused): the names Skydive

@@ -4,7 +4,7 @@
 import { DecodeError, Layer } from './layers.js';
 import type { DecodedFrame } from './layers.js';
 import { u16 } from './bytes.js';
-import { cur, ETHER_STEP, fail, push, short } from './steps.js';
+import { cur, ETHER_STEP, fail, push, short, UNKNOWN } from './steps.js';
 
 /** Length of the GRE header at `off` (flags decide the optional words), or -1 when it runs past `end`. */
 export function greHeaderLength(b: Uint8Array, off: number, end: number): number {
@@ -63,4 +63,33 @@ export function geneve(f: DecodedFrame, b: Uint8Array, off: number, end: number)
   cur.off = o;
   cur.end = end;
   return ETHER_STEP[u16(b, off + 2)]!;
+}
+
+/**
+ * GTP-U (v1): 8 bytes, 12 with sequence/N-PDU/extension flags, plus extension headers; the message
+ * length must fit. The payload is IPv4 or IPv6 by version nibble (gopacket tries PPP otherwise).
+ */
+export function gtpv1u(f: DecodedFrame, b: Uint8Array, off: number, end: number): number {
+  const avail = end - off;
+  if (avail < 8 || avail < 8 + u16(b, off + 2)) return fail(f, DecodeError.Malformed);
+  let hdr = 8;
+  if ((b[off]! & 0x07) !== 0) {
+    hdr = 12;
+    if (avail < 12) return fail(f, DecodeError.Malformed);
+    if ((b[off]! & 0x04) !== 0) {
+      for (;;) {
+        if (hdr >= avail) return fail(f, DecodeError.Malformed);
+        const units = b[off + hdr]!;
+        if (units === 0 || hdr + units * 4 > avail) return fail(f, DecodeError.Malformed);
+        hdr += units * 4;
+        if (b[off + hdr - 1] === 0) break;
+      }
+    }
+  }
+  push(f, Layer.GTPv1U, off, avail, hdr);
+  cur.off = off + hdr;
+  cur.end = end;
+  if (hdr === avail) return fail(f, DecodeError.Malformed);
+  const v = b[off + hdr]! >> 4;
+  return v === 4 ? Layer.IPv4 : v === 6 ? Layer.IPv6 : UNKNOWN;
 }
