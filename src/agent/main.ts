@@ -23,6 +23,9 @@ import {
   type CaptureBackend,
 } from './capture/index.js';
 import { liveCaptureBackend } from './capture/live-backend.js';
+import { registerCaptureMetrics } from './capture/metrics.js';
+import { createMetricsRegistry } from '../api/metrics.js';
+import { registerInterfaceMetrics } from '../api/interface-metrics.js';
 import { createHostNode } from './host-node.js';
 import { selectProbes, type ProbeSelection } from './probes.js';
 import { createAgentServer } from './server.js';
@@ -116,7 +119,10 @@ export async function startAgent(
     FlowProbes: [...captures.backend.types],
   });
 
-  const server: ApiServer = await createAgentServer(context, status);
+  const metrics = createMetricsRegistry('agent');
+  registerInterfaceMetrics(metrics, graph);
+  registerCaptureMetrics(metrics, captures);
+  const server: ApiServer = await createAgentServer(context, status, metrics);
   let address: string;
   try {
     address = await server.listen();

@@ -2,7 +2,9 @@
 // The agent's HTTP(S) server on agent.listen (skydive-compat §3.2): the shared surface of src/api,
 // `/api` (Service agent), `/login`, `/api/status` (§3.5), `/api/topology` on the local graph and
 // `/ws/subscriber`, with agent.auth.api.backend.
+import type { Registry } from 'prom-client';
 import type { ApiContext } from '../api/context.js';
+import { metricsRoute } from '../api/metrics.js';
 import { registerApi } from '../api/http/index.js';
 import { createApiServer, type ApiServer } from '../api/server.js';
 import { attachWebSocketHub, subscriberEndpoint } from '../api/ws/index.js';
@@ -17,6 +19,7 @@ import { AgentStatusSchema, ServiceType, type AgentStatus } from '../protocol/in
 export async function createAgentServer(
   ctx: ApiContext,
   status: () => AgentStatus,
+  metrics?: Registry,
 ): Promise<ApiServer> {
   return createApiServer(ctx, {
     http: (app) =>
@@ -27,6 +30,7 @@ export async function createAgentServer(
         statusSchema: AgentStatusSchema,
         statusSummary: 'Analyzers, subscribers and topology probes of the agent',
         status,
+        ...(metrics ? { routes: (api) => metricsRoute(api, metrics) } : {}),
       }),
     ws: (server) =>
       attachWebSocketHub(server, ctx, {

@@ -139,6 +139,20 @@ describe('on-demand captures', SUITE, () => {
     );
     const status = (await client.status()) as { Flows: { received: number } };
     assert.equal(status.Flows.received, FLOWS_PER_MESSAGE + 3);
+    const anMetrics = await (await fetch(`http://${an.address}/metrics`)).text();
+    assert.match(
+      anMetrics,
+      new RegExp(`skydive_flow_received_total\\{[^}]*\\} ${FLOWS_PER_MESSAGE + 3}\\n`),
+    );
+    assert.match(anMetrics, /skydive_flow_live\{[^}]*\} 13\n/);
+    const agMetrics = await (await fetch(`http://${agent.address}/metrics`)).text();
+    assert.match(
+      agMetrics,
+      new RegExp(
+        `skydive_capture_packets_received\\{capture="${capture.UUID}",interface="sktest-a",type="afpacket"[^}]*\\} 6\\n`,
+      ),
+    );
+    assert.match(agMetrics, /skydive_flow_sender_sent_total\{[^}]*\} 13\n/);
 
     await client.delete('capture', capture.UUID);
     await settle(() => assert.ok(!running.has(`${capture.UUID}/sktest-a`), 'stopped on the agent'));

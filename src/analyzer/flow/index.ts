@@ -3,6 +3,8 @@
 // capture controller, and the Flows() Gremlin steps reading live and stored flows.
 import type { FastifyInstance } from 'fastify';
 import { pcapRoutes } from '../http/routes/pcap.js';
+import { registerInterfaceMetrics } from '../../api/interface-metrics.js';
+import { registerFlowMetrics } from './metrics.js';
 import type { Endpoint, WsServices } from '../../api/ws/endpoint.js';
 import { InvalidArgumentError, type Node } from '../../graph/index.js';
 import { WsPath } from '../../protocol/index.js';
@@ -83,6 +85,11 @@ export class FlowServices {
       bulkDelayMs: opts.bulkDelayMs ?? 1000,
       sink: opts.store ? storeSink(opts.store) : undefined,
     });
+    const registry = ctx.metrics;
+    if (registry && !registry.getSingleMetric('skydive_flow_received_total')) {
+      registerFlowMetrics(registry, this);
+      registerInterfaceMetrics(registry, ctx.graph);
+    }
     if (!ctx.gremlin.hasStep('Flows'))
       for (const ext of flowExtensions(this.source())) ctx.gremlin.register(ext);
   }
