@@ -45,23 +45,32 @@ CREATE INDEX IF NOT EXISTS history_by_type ON history_revisions (type, to_ms, fr
 CREATE INDEX IF NOT EXISTS history_by_name ON history_revisions (name, to_ms, from_ms, id) WHERE kind = 0;
 `;
 
-/** Columns read back, aliased to RevisionRow's field names (kind stays 0/1). */
+/** Columns read back, in the order fromSql reads them. */
 export const COLUMNS =
-  'kind, id, from_ms AS "from", to_ms AS "to", host, origin, created_at AS createdAt, ' +
-  'updated_at AS updatedAt, deleted_at AS deletedAt, revision, parent, child, metadata';
+  'kind, id, from_ms, to_ms, host, origin, created_at, updated_at, deleted_at, revision, parent, ' +
+  'child, metadata';
 
-/** A row as SQLite returns it for COLUMNS. */
-export interface SqlRow extends Omit<RevisionRow, 'kind' | 'to'> {
-  kind: number;
-  to: number;
-}
+/** A row as SQLite returns it for COLUMNS in raw (array) mode: cheaper than named objects. */
+export type SqlRow = unknown[];
 
-/** SqlRow → RevisionRow, in place (no copy on the snapshot path). */
+/** SqlRow → RevisionRow (one fixed-shape object literal per row). */
 export function fromSql(r: SqlRow): RevisionRow {
-  const out = r as unknown as RevisionRow;
-  out.kind = r.kind === 0 ? 'node' : 'edge';
-  if (r.to === OPEN) out.to = null;
-  return out;
+  const to = r[3] as number;
+  return {
+    kind: r[0] === 0 ? 'node' : 'edge',
+    id: r[1] as string,
+    from: r[2] as number,
+    to: to === OPEN ? null : to,
+    host: r[4] as string,
+    origin: r[5] as string,
+    createdAt: r[6] as number | null,
+    updatedAt: r[7] as number | null,
+    deletedAt: r[8] as number | null,
+    revision: r[9] as number,
+    parent: r[10] as string | null,
+    child: r[11] as string | null,
+    metadata: r[12] as string,
+  };
 }
 
 /** The value stored in the Type/Name column for a metadata value. */

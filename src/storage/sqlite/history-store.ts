@@ -154,7 +154,7 @@ export class SqliteHistoryStore implements HistoryStore {
       ).raw(),
       changes: p(
         `SELECT ${COLUMNS}, seq FROM ${T} WHERE from_ms > ? AND from_ms <= ? UNION ` +
-          `SELECT ${COLUMNS}, seq FROM ${T} WHERE to_ms > ? AND to_ms <= ? ORDER BY 3, seq`,
+          `SELECT ${COLUMNS}, seq FROM ${T} WHERE to_ms > ? AND to_ms <= ? ORDER BY from_ms, seq`,
       ),
       pruneCount: p(
         `SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM ${T} WHERE to_ms <= ?`,
@@ -168,6 +168,7 @@ export class SqliteHistoryStore implements HistoryStore {
       openCount: p(`SELECT count(*) AS n FROM ${T} WHERE to_ms = ${OPEN}`),
       oldest: p(`SELECT min(from_ms) AS t FROM ${T}`),
     });
+    for (const k of ['at', 'window', 'node', 'type', 'name', 'changes']) this.st[k]!.raw(true);
     this.writeBatch = db.transaction((changes: readonly HistoryChange[]) => this.write(changes));
     if (version === undefined) {
       db.transaction(() => {
@@ -339,10 +340,7 @@ export class SqliteHistoryStore implements HistoryStore {
     const a = checkTime('from', from);
     const b = checkTime('to', to);
     return guarded(() =>
-      (this.st['changes']!.all(a, b, a, b) as (SqlRow & { seq?: number })[]).map((r) => {
-        delete r.seq;
-        return rowToRevision(fromSql(r));
-      }),
+      (this.st['changes']!.all(a, b, a, b) as SqlRow[]).map((r) => rowToRevision(fromSql(r))),
     );
   }
 
