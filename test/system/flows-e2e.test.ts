@@ -12,6 +12,7 @@ import { startTestAnalyzer, suiteTeardown, type TestAnalyzer } from '../integrat
 import { netnsProbe } from '../../src/probes/netns/index.js';
 import { netlinkProbe } from '../../src/probes/netlink/index.js';
 import type { Probe } from '../../src/probes/sdk.js';
+import { readCapture } from '../../src/flow/pcap/index.js';
 import { Scratch, isRoot, sh } from './helpers/netns.js';
 
 const exec = promisify(execFile);
@@ -79,6 +80,7 @@ describe('live captures in namespaces', { ...SUITE, skip: !isRoot && 'needs root
     const { nsA, ifA, ipB } = veth('p', 'q', 201);
     const capture = (await an.client().create('capture', {
       GremlinQuery: `G.V().Has('Name', '${ifA}')`,
+      RawPacketLimit: 10,
     })) as { UUID: string };
     await activeOn(ifA, capture.UUID);
     await ping(nsA, ipB);
@@ -91,6 +93,17 @@ describe('live captures in namespaces', { ...SUITE, skip: !isRoot && 'needs root
     });
     assert.equal(flows[0]!.CaptureID, capture.UUID);
     assert.deepEqual([flows[0]!.Network?.A, flows[0]!.Network?.B].sort(), ['10.201.0.1', ipB]);
+
+    // Raw packets: kept by the capture (RawPacketLimit), filtered with BPF, served as a pcap.
+    const q = `G.V().Has('Name', '${ifA}').Flows().Has('Application', 'ICMPv4').RawPackets()`;
+    const raw = (await an.client().query(q)) as Record<string, { Data: string }[]>[];
+    const packets = Object.values(raw[0] ?? {}).flat();
+    assert.ok(packets.length >= 6, `raw packets kept: ${packets.length}`);
+    const replies = await an.client().query(`${q}.BPF('icmp[icmptype] == icmp-echoreply').Count()`);
+    assert.equal(replies, packets.length / 2, 'half of them are echo replies');
+    const pcap = await an.client().query(q, { accept: 'pcap' });
+    const read = readCapture(new Uint8Array(pcap));
+    assert.equal(read.stats.packets, packets.length, 'the pcap holds every raw packet');
     await an.client().delete('capture', capture.UUID);
   });
 

@@ -18,6 +18,7 @@ import {
 import { flowShape } from './fields.js';
 import type { Flow, FlowMetric, RawPacket } from '../../protocol/flow.js';
 import { compileBpf } from './bpf.js';
+import { PcapWriter } from '../pcap/index.js';
 
 type Metric = Record<string, number>;
 
@@ -219,6 +220,19 @@ export class RawPacketsValue implements CustomValue {
         LinkType: p.LinkType ?? 1,
       }));
     return this.packets.size === 0 ? [] : [out];
+  }
+
+  /** Every packet as one pcap file, in time order (`Accept: application/vnd.tcpdump.pcap`). */
+  toPcap(): Uint8Array {
+    const all = [...this.packets.values()]
+      .flat()
+      .sort((a, b) => a.Timestamp - b.Timestamp || a.Index - b.Index);
+    const w = new PcapWriter({ linkType: all[0]?.LinkType ?? 1 });
+    const parts = [
+      w.header(),
+      ...all.map((p) => w.packet(p.Data ?? new Uint8Array(), p.Timestamp * 1000)),
+    ];
+    return Buffer.concat(parts);
   }
 
   applyStep(step: Step): TraversalValue | undefined {

@@ -87,13 +87,18 @@ export function topologyRoutes(app: FastifyInstance, ctx: ApiContext): void {
       const text = body?.GremlinQuery ?? '';
       if (text.trim() === '') return reply.code(204).send();
       const output = outputOf(req.headers.accept);
-      if (output === 'pcap')
-        throw new InvalidArgumentError(
-          HttpErrorCode.UnsupportedOutput,
-          'pcap output (application/vnd.tcpdump.pcap) is not supported yet',
-        );
       const query = ctx.gremlin.parse(text);
       const result = await ctx.gremlin.execute(query, ctx.graph, { limits: ctx.settings.query });
+      if (output === 'pcap') {
+        // RawPackets() results (flow/query) know how to write themselves as a pcap file.
+        const pcap = (result as { toPcap?: () => Uint8Array }).toPcap;
+        if (result.kind !== 'custom' || typeof pcap !== 'function')
+          throw new InvalidArgumentError(
+            HttpErrorCode.UnsupportedOutput,
+            'pcap output (application/vnd.tcpdump.pcap) needs a RawPackets() query',
+          );
+        return reply.type(PCAP).send(Buffer.from(pcap.call(result)));
+      }
       if (output === 'dot') return reply.type(`${DOT}; charset=UTF-8`).send(toDot(result));
       return reply.type(JSON_TYPE).send(JSON.stringify(toJSON(result)) ?? 'null');
     },
