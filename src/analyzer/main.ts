@@ -50,8 +50,14 @@ export async function startAnalyzer(
     onRetentionError: (err) => storeLog.warn({ err: String(err) }, 'flow retention failed'),
   });
   const store = opts.historyStore ?? stores.history;
+  const kept = stores.historyBackend.retention;
   const history = await AnalyzerHistory.start(store, graph, {
     logger: logger.child({ component: 'history' }),
+    // 0 means "no bound" in the configuration
+    retention: {
+      maxAgeMs: kept.maxAgeMs > 0 ? kept.maxAgeMs : undefined,
+      maxBytes: kept.maxBytes > 0 ? kept.maxBytes : undefined,
+    },
   });
   const metrics = createMetricsRegistry('analyzer');
   registerHistoryMetrics(metrics, () => history.status());

@@ -132,6 +132,9 @@ test('At(), diff, SyncRequest Time, horizon, status and metrics on one analyzer'
   assert.ok(Number(storage['Written']) >= 6, `written: ${String(storage['Written'])}`);
   assert.equal(storage['Dropped'], 0);
   assert.equal(typeof storage['Horizon'], 'number');
+  const retention = storage['Retention'] as { MaxAge?: number; MaxBytes?: number };
+  assert.equal(retention.MaxAge, 7 * 86_400_000, 'storage.sqlite.retention.age (a week)');
+  assert.equal(retention.MaxBytes, undefined, 'max_size 0: no size bound');
   const res = await client.request('GET', '/metrics', { operation: 'metrics' });
   const text = res.body.toString('utf8');
   assert.match(text, /skydive_history_written_total\{backend="sqlite",service="analyzer"\} \d+/);
