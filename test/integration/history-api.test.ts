@@ -155,4 +155,28 @@ test('At(), diff, SyncRequest Time, horizon, status and metrics on one analyzer'
     (JSON.parse(jio.out()) as { Nodes: { Changed: unknown[] } }).Nodes.Changed.length,
     1,
   );
+  const qio = testIO({ env: { SKYDIVE_ANALYZER: an.address } });
+  const q = `G.At(${t1}).V().Has('Type', 'veth').Values('Name')`;
+  assert.equal(await run(['client', 'query', q], qio), 0, qio.err());
+  assert.deepEqual((JSON.parse(qio.out()) as string[]).sort(), ['ha', 'hb']);
+});
+
+test('the memory driver keeps history for the life of the process', async (t) => {
+  const an = await startTestAnalyzer(t, {
+    logs: 'silent',
+    overrides: { 'analyzer.topology.backend': 'memory', 'analyzer.flow.backend': 'memory' },
+  });
+  const client = an.client();
+  await client.create('node', node('mem', {}));
+  const t1 = await instant();
+  await client.delete('node', 'mem');
+  assert.equal(await client.query(`G.At(${t1}).V().Has('Name', 'mem').Count()`), 1);
+  assert.equal(await client.query("G.V().Has('Name', 'mem').Count()"), 0);
+  const d = await client.topologyDiff({ from: t1 });
+  assert.deepEqual(
+    d.Nodes.Disappeared.map((n) => (n as NodeJSON).ID),
+    ['mem'],
+  );
+  const status = (await client.status()) as { Storage?: { Backend?: string } };
+  assert.equal(status.Storage?.Backend, 'memory');
 });
