@@ -39,6 +39,11 @@ export const AnalyzerSection = section('Analyzer settings.', {
       100000,
       { minimum: 1 },
     ),
+    max_pcap_size: int(
+      'Largest capture POST /api/pcap accepts, in MiB (skydive-ts); a bigger upload is refused with 413.',
+      1024,
+      { minimum: 1 },
+    ),
   }),
   topology: section('Topology storage and analyzer-side probes.', {
     backend: str(
