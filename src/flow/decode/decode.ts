@@ -7,7 +7,7 @@ import type { PacketBatch } from '../packet.js';
 import { LinkType } from '../packet.js';
 import { appLayer } from './app-check.js';
 import { DefragResult, Ipv4Reassembler } from './defrag.js';
-import { ipAny, ipv4, ipv6, ipv6Extension, ipv6Fragment } from './ip.js';
+import { ipAny, ipsecAh, ipsecEsp, ipv4, ipv6, ipv6Extension, ipv6Fragment } from './ip.js';
 import * as link from './link.js';
 import { cur, IP_ANY, IP_STEP, MPLS_GUESS, STOP, UNKNOWN } from './steps.js';
 import { gre, geneve, gtpv1u, vxlan } from './tunnel.js';
@@ -20,6 +20,7 @@ import {
   sctpChunk,
   tcp,
   udp,
+  udpLite,
 } from './transport.js';
 
 /** Options of a FrameDecoder beyond DecodeOptions. */
@@ -156,6 +157,21 @@ function walk(
         break;
       case Layer.GTPv1U:
         step = gtpv1u(f, b, off, end);
+        break;
+      case Layer.IPSecAH:
+        step = ipsecAh(f, b, off, end);
+        break;
+      case Layer.IPSecESP:
+        step = ipsecEsp(f, b, off, end);
+        break;
+      case Layer.UDPLite:
+        step = udpLite(f, b, off, end);
+        break;
+      case Layer.EtherIP:
+        step = link.etherIp(f, b, off, end);
+        break;
+      case Layer.EAPOL:
+        step = link.eapol(f, b, off, end);
         break;
       case Layer.ERSPANII:
         step = link.erspan2(f, b, off, end);

@@ -100,3 +100,20 @@ it('keeps an IPv4 fragment as Fragment without ipDefrag', () => {
     'Ethernet/IPv4/Fragment',
   );
 });
+
+it('decodes IPsec AH and ESP, UDP-Lite, EtherIP and EAPOL', () => {
+  const ah = cat([6, 4, 0, 0], be32(0x100), be32(1), new Array(12).fill(0xaa), tcp(1, 2));
+  assert.equal(layersOf(e4(ipv4(51, ah))), 'Ethernet/IPv4/IPSecAH/TCP');
+  assert.equal(layersOf(e4(ipv4(51, ah.subarray(0, 16)))), 'Ethernet/IPv4 !1');
+  assert.equal(
+    layersOf(e4(ipv4(50, cat(be32(0x100), be32(1), [9, 9, 9])))),
+    'Ethernet/IPv4/IPSecESP',
+  );
+  assert.equal(layersOf(e4(ipv4(136, udp(1, 2, [5])))), 'Ethernet/IPv4/UDPLite/Payload');
+  assert.equal(
+    layersOf(e4(ipv4(97, cat([0x30, 0], eth(0x0800, ipv4(1, icmpEcho(1, 1))))))),
+    'Ethernet/IPv4/EtherIP/Ethernet/IPv4/ICMPv4',
+  );
+  assert.equal(layersOf(eth(0x888e, [1, 1, 0, 0])), 'Ethernet/EAPOL');
+  assert.equal(layersOf(eth(0x888e, [1, 0, 0, 5, 1, 1, 0, 5, 1])), 'Ethernet/EAPOL !3');
+});

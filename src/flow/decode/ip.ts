@@ -4,7 +4,7 @@
 import { DecodeError, Layer } from './layers.js';
 import type { DecodedFrame } from './layers.js';
 import { u16 } from './bytes.js';
-import { cur, fail, IP_STEP, push, short, UNKNOWN } from './steps.js';
+import { cur, fail, IP_STEP, push, short, STOP, UNKNOWN } from './steps.js';
 
 /**
  * IPv4: the layer ends at Total Length (Ethernet padding dropped); a payload shorter than it marks
@@ -164,4 +164,22 @@ export function ipAny(_f: DecodedFrame, b: Uint8Array, off: number, end: number)
   cur.end = end;
   const v = b[off]! >> 4;
   return v === 4 ? Layer.IPv4 : v === 6 ? Layer.IPv6 : UNKNOWN;
+}
+
+/** IPsec AH: 12 bytes plus the authentication data ((length + 2) * 4 in all), then the next header. */
+export function ipsecAh(f: DecodedFrame, b: Uint8Array, off: number, end: number): number {
+  if (end - off < 12) return short(f);
+  const hlen = (b[off + 1]! + 2) * 4;
+  if (end - off < hlen) return short(f);
+  push(f, Layer.IPSecAH, off, end - off, hlen);
+  cur.off = off + hlen;
+  cur.end = end;
+  return IP_STEP[b[off]!]!;
+}
+
+/** IPsec ESP: SPI and sequence (8 bytes), the rest encrypted; nothing follows. */
+export function ipsecEsp(f: DecodedFrame, _b: Uint8Array, off: number, end: number): number {
+  if (end - off < 8) return short(f);
+  push(f, Layer.IPSecESP, off, end - off, end - off);
+  return STOP;
 }

@@ -80,13 +80,20 @@ export const Layer = {
   BFD: 59,
   /** GTP-U on UDP 2152 (then IPv4 or IPv6; Skydive does not split flows on it). */
   GTPv1U: 60,
+  IPSecAH: 61,
+  /** ESP: the rest is encrypted, nothing follows. */
+  IPSecESP: 62,
+  UDPLite: 63,
+  /** EtherIP (IP protocol 97): 2 bytes, then Ethernet. */
+  EtherIP: 64,
+  EAPOL: 65,
 } as const;
 
 /** One of the Layer codes. */
 export type LayerType = (typeof Layer)[keyof typeof Layer];
 
 /** Highest Layer code in use (size tables indexed by layer code with LAYER_COUNT + 1). */
-export const LAYER_COUNT = 60;
+export const LAYER_COUNT = 65;
 
 /**
  * gopacket's LayerType String() for each code (index = code; index 0 is unused): the names Skydive

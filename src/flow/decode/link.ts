@@ -181,3 +181,21 @@ export function fragment(f: DecodedFrame, _b: Uint8Array, off: number, end: numb
   push(f, Layer.Fragment, off, end - off, end - off);
   return STOP;
 }
+
+/** EAPOL: 4 bytes; gopacket then decodes EAP (type 0) or EAPOL-Key (3), which is not done here. */
+export function eapol(f: DecodedFrame, b: Uint8Array, off: number, end: number): number {
+  if (end - off < 4) return short(f);
+  push(f, Layer.EAPOL, off, end - off, 4);
+  cur.off = off + 4;
+  cur.end = end;
+  return UNKNOWN;
+}
+
+/** EtherIP: a 2-byte header, then Ethernet. */
+export function etherIp(f: DecodedFrame, _b: Uint8Array, off: number, end: number): number {
+  if (end - off < 2) return short(f);
+  push(f, Layer.EtherIP, off, end - off, 2);
+  cur.off = off + 2;
+  cur.end = end;
+  return Layer.Ethernet;
+}

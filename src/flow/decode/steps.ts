@@ -53,6 +53,7 @@ export const ETHER_STEP: Uint8Array = (() => {
   t[0x6558] = Layer.Ethernet;
   t[0x88cc] = Layer.LinkLayerDiscovery;
   t[0x88be] = Layer.ERSPANII;
+  t[0x888e] = Layer.EAPOL;
   return t;
 })();
 
@@ -69,6 +70,10 @@ export const IP_STEP: Uint8Array = (() => {
   t[43] = Layer.IPv6Routing;
   t[44] = Layer.IPv6Fragment;
   t[47] = Layer.GRE;
+  t[50] = Layer.IPSecESP;
+  t[51] = Layer.IPSecAH;
+  t[97] = Layer.EtherIP;
+  t[136] = Layer.UDPLite;
   t[58] = Layer.ICMPv6;
   t[59] = Layer.Payload;
   t[60] = Layer.IPv6Destination;

@@ -260,3 +260,12 @@ export function icmpv6Message(
   cur.end = end;
   return type === Layer.ICMPv6Echo ? Layer.Payload : STOP;
 }
+
+/** UDP-Lite: 8 bytes (ports, checksum coverage, checksum); its payload is Payload. */
+export function udpLite(f: DecodedFrame, _b: Uint8Array, off: number, end: number): number {
+  if (end - off < 8) return short(f);
+  push(f, Layer.UDPLite, off, end - off, 8);
+  cur.off = off + 8;
+  cur.end = end;
+  return Layer.Payload;
+}
