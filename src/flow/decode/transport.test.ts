@@ -201,3 +201,21 @@ it('decodes a batch in place, offsets relative to the batch buffer', async () =>
   assert.equal(dec.stats.packets, 3);
   assert.equal(dec.stats.errors[1], 2);
 });
+
+it('checks MLDv2 queries and reports', () => {
+  const e6 = (p: Uint8Array) => eth(0x86dd, ipv6(58, p));
+  const group = new Array(16).fill(0xff);
+  const query = cat([130, 0, 0, 0], [0, 10, 0, 0], group, [0, 0], be16(1), new Array(16).fill(1));
+  assert.equal(layersOf(e6(query)), 'Ethernet/IPv6/ICMPv6/MLDv2MulticastListenerQuery');
+  assert.equal(
+    layersOf(e6(cat(query.subarray(0, 26), be16(2), query.subarray(28)))),
+    'Ethernet/IPv6/ICMPv6 !1',
+  );
+  const record = cat([4, 0], be16(0), group);
+  const report = cat([143, 0, 0, 0], [0, 0], be16(2), record, record);
+  assert.equal(layersOf(e6(report)), 'Ethernet/IPv6/ICMPv6/MLDv2MulticastListenerReport');
+  assert.equal(
+    layersOf(e6(cat([143, 0, 0, 0], [0, 0], be16(3), record, record))),
+    'Ethernet/IPv6/ICMPv6 !1',
+  );
+});

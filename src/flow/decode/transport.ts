@@ -229,6 +229,16 @@ function icmpv6Fixed(type: number): number {
   }
 }
 
+/** True when `count` MLDv2 multicast address records (sources and auxiliary data included) fit in [o, end). */
+function mldv2Records(b: Uint8Array, o: number, end: number, count: number): boolean {
+  for (let i = 0; i < count; i++) {
+    if (end - o < 20) return false;
+    o += 20 + 16 * u16(b, o + 2) + 4 * b[o + 1]!;
+    if (o > end) return false;
+  }
+  return true;
+}
+
 /** An ICMPv6 message layer; NDP options must each have a non-zero length that fits. */
 export function icmpv6Message(
   f: DecodedFrame,
@@ -253,6 +263,15 @@ export function icmpv6Message(
       if (end - o < len) return short(f);
       o += len;
     }
+  }
+  if (type === Layer.MLDv2MulticastListenerQuery && fixed + 16 * u16(b, off + 22) > end - off) {
+    return short(f);
+  }
+  if (
+    type === Layer.MLDv2MulticastListenerReport &&
+    !mldv2Records(b, off + 4, end, u16(b, off + 2))
+  ) {
+    return short(f);
   }
   const hdr = type === Layer.ICMPv6Echo ? 4 : end - off;
   push(f, type, off, end - off, hdr);
