@@ -191,6 +191,9 @@ export class PostgresHistoryStore implements HistoryStore {
     const next = await this.use(() =>
       this.tx(async (c) => {
         const closes = planCloses(changes);
+        // The planner believes few revisions are open and hashes all of them for every batch (a
+        // cost that grows with the live graph); an index probe per element of the batch is flat.
+        await c.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
         const closed = await c.query<{ kind: number; id: string; from_ms: number }>(SQL.close, [
           closes.map((x) => (x.kind === 'node' ? 0 : 1)),
           closes.map((x) => x.id),
