@@ -105,3 +105,15 @@ describe(
     });
   },
 );
+
+it("gives gopacket's IP Length: IPv4 total (captured length when 0), IPv6 payload length", async () => {
+  const { eth, ipv4, ipv6, tcp } = await import('./testing/craft.js');
+  const f = createDecodedFrame();
+  const dec = new FrameDecoder();
+  dec.decode(1, eth(0x0800, ipv4(6, tcp(1, 2, 0x10, [], [1, 2, 3]))), f);
+  assert.equal(fields.ipLength(f, 1), 43);
+  dec.decode(1, eth(0x0800, ipv4(6, tcp(1, 2, 0x10, [], [1, 2, 3]), { total: 0 })), f);
+  assert.equal(fields.ipLength(f, 1), 43);
+  dec.decode(1, eth(0x86dd, ipv6(6, tcp(1, 2))), f);
+  assert.equal(fields.ipLength(f, 1), 20);
+});

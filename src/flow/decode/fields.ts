@@ -130,10 +130,15 @@ export function ipTtl(f: DecodedFrame, k: number): number {
   return f.buffer[at(f, k) + (f.types[k] === Layer.IPv4 ? 8 : 7)]!;
 }
 
-/** IPv4 Total Length, or IPv6 40 + Payload Length (the L3 byte count Skydive uses). */
+/**
+ * gopacket's Length of an IP layer, the L3 byte count Skydive's metrics use: IPv4 Total Length (when
+ * 0, as TCP segmentation offload leaves it, the captured length of the layer, as gopacket does) or
+ * IPv6 Payload Length (the 40-byte header not included).
+ */
 export function ipLength(f: DecodedFrame, k: number): number {
   const o = at(f, k);
-  return f.types[k] === Layer.IPv4 ? u16(f.buffer, o + 2) : 40 + u16(f.buffer, o + 4);
+  if (f.types[k] !== Layer.IPv4) return u16(f.buffer, o + 4);
+  return u16(f.buffer, o + 2) || f.lengths[k]!;
 }
 
 /** IPv4 protocol or IPv6 next header. */
