@@ -22,6 +22,8 @@ export interface RetentionStats {
   failures: number;
   lastRun: number | undefined;
   lastError: string | undefined;
+  /** The store's horizon after the last successful pass. */
+  horizon: number | undefined;
 }
 
 const DEFAULT_INTERVAL_MS = 60_000;
@@ -43,6 +45,7 @@ export class Retention {
     failures: 0,
     lastRun: undefined,
     lastError: undefined,
+    horizon: undefined,
   };
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<PruneResult | undefined> | undefined;
@@ -84,6 +87,7 @@ export class Retention {
       this.stats.removed += r.removed;
       this.stats.bytesFreed += r.bytesFreed;
       this.stats.lastRun = now;
+      this.stats.horizon = r.horizon;
       if (r.removed > 0)
         this.logger.info(
           {

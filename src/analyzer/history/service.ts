@@ -77,20 +77,25 @@ export class AnalyzerHistory {
     return h;
   }
 
-  private async refreshHorizon(): Promise<number | undefined> {
+  private async refreshHorizon(): Promise<void> {
     try {
       this.horizon = await this.store.horizon();
-    } catch {
-      // keep the last known horizon while the store is unreachable
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'history: horizon unknown for now');
     }
-    return this.horizon;
   }
 
   /** The `Storage` section of `/api/status`. */
   async status(): Promise<StorageStatus> {
     const w = this.writer.status();
     const r = this.retention.stats;
-    const horizon = this.closed ? this.horizon : await this.refreshHorizon();
+    // unknown when the store was unreachable at start: ask again, for the next status
+    if (this.horizon === undefined && !this.closed) void this.refreshHorizon();
+    // the horizon only moves when retention prunes: no database round trip per status request
+    const horizon =
+      r.horizon === undefined || this.horizon === undefined
+        ? (r.horizon ?? this.horizon)
+        : Math.max(r.horizon, this.horizon);
     const lastError = w.lastError ?? r.lastError;
     const { maxAgeMs, maxBytes } = this.retention.settings;
     return {
