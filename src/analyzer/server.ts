@@ -44,5 +44,13 @@ export async function createServer(
       };
     },
   });
-  return Object.assign(server, { flows });
+  const listen = server.listen.bind(server);
+  return Object.assign(server, {
+    flows,
+    async listen() {
+      const bound = await listen();
+      await flows.listenUdp(bound);
+      return bound;
+    },
+  });
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { pcapRoutes } from '../http/routes/pcap.js';
 import { registerInterfaceMetrics } from '../../api/interface-metrics.js';
 import { registerFlowMetrics } from './metrics.js';
+import { listenUdpFlows, type UdpFlowListener } from './udp.js';
 import type { Endpoint, WsServices } from '../../api/ws/endpoint.js';
 import { InvalidArgumentError, type Node } from '../../graph/index.js';
 import { WsPath } from '../../protocol/index.js';
@@ -73,6 +74,7 @@ export class FlowServices {
   readonly server: FlowServer;
   ondemand: OnDemandController | undefined;
   private agentRoute: AgentFlowRoute | undefined;
+  private udp: UdpFlowListener | undefined;
 
   constructor(
     private readonly ctx: AnalyzerContext,
@@ -165,11 +167,30 @@ export class FlowServices {
     this.ondemand.start();
   }
 
+  /**
+   * Binds the UDP flow port on the HTTP server's bound address (`host:port`); a port already taken
+   * is logged, not fatal (agents can still use /ws/agent/flow).
+   */
+  async listenUdp(bound: string): Promise<void> {
+    const i = bound.lastIndexOf(':');
+    const host = bound.slice(0, i).replace(/^\[|\]$/g, '');
+    const port = Number(bound.slice(i + 1));
+    try {
+      this.udp = await listenUdpFlows(this.server, host, port, this.ctx.logger);
+    } catch (err) {
+      this.ctx.logger.warn(
+        { address: bound, err: (err as Error).message },
+        'UDP flow port unavailable; agents must send flows over /ws/agent/flow',
+      );
+    }
+  }
+
   /** The `Flows` section of /api/status. */
   status(): Record<string, unknown> {
     return {
       ...this.server.stats(),
       Agents: [...(this.agentRoute?.peers().keys() ?? [])],
+      UDP: this.udp?.address ?? '',
       OnDemand: this.ondemand?.stats,
     };
   }
@@ -177,6 +198,7 @@ export class FlowServices {
   async close(): Promise<void> {
     await this.ondemand?.close();
     await this.agentRoute?.close();
+    await this.udp?.close();
     await this.server.close();
   }
 }
