@@ -249,6 +249,7 @@ function walk(
             continue;
           }
         }
+        if (off >= end) return; // an empty fragment payload: no Fragment layer (gopacket)
         step = link.fragment(f, b, off, end);
         break;
       case Layer.ICMPv6Echo:

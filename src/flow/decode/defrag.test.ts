@@ -124,3 +124,13 @@ it('reassembles frames that sit inside a larger buffer (decodeAt) with offsets f
   assert.equal(layersPath(f), 'Ethernet/IPv4/Fragment/ICMPv4');
   assert.equal(fields.icmpId(f, f.count - 2), 99);
 });
+
+it('adds no Fragment layer for an empty fragment payload, and refuses it with ipDefrag', () => {
+  const empty = eth(0x0800, ipv4(1, [], { mf: true, id: 3 }));
+  const f = createDecodedFrame();
+  new FrameDecoder().decode(1, empty, f);
+  assert.equal(layersPath(f), 'Ethernet/IPv4');
+  const dec = new FrameDecoder({ extraLayers: 0, ipDefrag: true });
+  dec.decode(1, empty, f);
+  assert.equal(f.fragment, FragmentState.Refused);
+});
