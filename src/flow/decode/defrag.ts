@@ -49,7 +49,7 @@ export class Ipv4Reassembler {
   private readonly pending = new Map<string, Datagram>();
 
   constructor(
-    private readonly maxDatagrams = 1024,
+    private readonly maxDatagrams = 256,
     private readonly timeoutMicros = 30_000_000,
   ) {}
 

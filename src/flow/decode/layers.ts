@@ -232,7 +232,7 @@ export interface DecodeOptions {
    * Reassembled and the layers of the whole datagram.
    */
   ipDefrag: boolean;
-  /** Datagrams being reassembled at once before the oldest is dropped (default 1024). */
+  /** Datagrams being reassembled at once before the oldest is dropped (default 256; each holds up to 64 KiB). */
   defragMaxDatagrams?: number;
   /** A partial datagram older than this (capture time, microseconds) is dropped (default 30 s). */
   defragTimeoutMicros?: number;
