@@ -53,8 +53,6 @@ export interface FlowDialect {
   /** LIMIT value meaning "no limit" (an OFFSET needs a LIMIT in SQLite). */
   readonly noLimit: string;
   param(v: unknown): string;
-  /** A SQL boolean that is never NULL. */
-  sure(expr: string, ifNull: boolean): string;
   jsonEq(path: string[], v: string | number | boolean): string;
   jsonCmp(path: string[], op: string, v: number): string;
   jsonNull(path: string[]): string;
@@ -73,6 +71,14 @@ export interface Translation {
   exact: boolean;
 }
 
+/**
+ * A comparison on a column that is never NULL: on a never-NULL column as is, else guarded so that
+ * a NULL column gives FALSE (not NULL, which NOT would keep NULL). Both forms can use the index,
+ * which a coalesce() around the comparison would prevent.
+ */
+const onColumn = (c: Column, cmp: string): string =>
+  c.notNull ? cmp : `(${c.col} IS NOT NULL AND ${cmp})`;
+
 function leaf(f: FilterLeaf, d: FlowDialect, positive: boolean): Translation {
   const c = FLOW_COLUMNS[f.key];
   const path = f.key.split('.');
@@ -84,7 +90,7 @@ function leaf(f: FilterLeaf, d: FlowDialect, positive: boolean): Translation {
   if (f.op === 'eq') {
     const t = typeof f.value;
     if (c && ((c.type === 'text' && t === 'string') || (c.type === 'int' && t === 'number')))
-      return { sql: d.sure(`${c.col} = ${d.param(f.value)}`, false), exact: true };
+      return { sql: onColumn(c, `${c.col} = ${d.param(f.value)}`), exact: true };
     if (c?.notNull) return { sql: d.FALSE, exact: true }; // a root key never has that type
     return { sql: d.jsonEq(path, f.value), exact: true };
   }
@@ -102,7 +108,7 @@ function leaf(f: FilterLeaf, d: FlowDialect, positive: boolean): Translation {
   }
   const op = SQL_OP[f.op] as string;
   if (c?.type === 'int')
-    return { sql: d.sure(`${c.col} ${op} ${d.param(f.value)}`, false), exact: true };
+    return { sql: onColumn(c, `${c.col} ${op} ${d.param(f.value)}`), exact: true };
   if (c?.notNull) return { sql: d.FALSE, exact: true };
   return { sql: d.jsonCmp(path, op, f.value), exact: true };
 }

@@ -88,7 +88,6 @@ function pgDialect(params: unknown[]): FlowDialect {
     textOrder: ' COLLATE "C"',
     noLimit: 'ALL',
     param,
-    sure: (expr, ifNull) => `coalesce(${expr}, ${ifNull})`,
     jsonEq: (path, v) =>
       `coalesce(doc #> ${pgPath(path)} = ${param(JSON.stringify(v))}::jsonb, false)`,
     jsonCmp: (path, op, v) =>

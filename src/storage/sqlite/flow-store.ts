@@ -73,7 +73,6 @@ function sqliteDialect(params: unknown[]): FlowDialect {
     textOrder: '',
     noLimit: '-1',
     param,
-    sure: (expr, ifNull) => `coalesce(${expr}, ${ifNull ? 1 : 0})`,
     jsonEq(path, v) {
       const p = jsonPath(path);
       if (typeof v === 'boolean') return `coalesce(json_type(doc, ${p}) = '${v}', 0)`;
@@ -114,6 +113,9 @@ function registerFunctions(db: SqliteDatabase): void {
 
 const CHUNK = 500;
 
+/** Columns a newer state of a flow may change (its identity columns stay). */
+const MUTABLE = ['last', 'application', 'layers_path'];
+
 /**
  * Flows in an SQLite database file (WAL; its directory is created on first start).
  * @example
@@ -123,7 +125,9 @@ const CHUNK = 500;
 export class SqliteFlowStore implements FlowStore {
   readonly backend = 'sqlite';
   private readonly upsert;
+  private readonly update;
   private readonly upsertMetric;
+  private readonly updateArgs: (values: unknown[], doc: string) => unknown[];
 
   private constructor(private readonly db: SqliteDatabase) {
     db.exec(SCHEMA);
@@ -137,6 +141,20 @@ export class SqliteFlowStore implements FlowStore {
       `INSERT INTO flows (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
        ON CONFLICT (uuid) DO UPDATE SET ${set} WHERE excluded.last >= flows.last`,
     );
+    // The usual write is a newer state of a known flow whose identity columns did not change:
+    // updating only what moves leaves the other indexes alone (about twice as fast).
+    const fixed = COLUMN_NAMES.filter((c) => !MUTABLE.includes(c));
+    this.update = db.prepare(
+      `UPDATE flows SET ${[...MUTABLE, 'doc'].map((c) => `${c} = ?`).join(', ')}
+       WHERE ${fixed.map((c) => (c === 'uuid' ? 'uuid = ?' : `${c} IS ?`)).join(' AND ')}
+       AND last <= ?`,
+    );
+    this.updateArgs = (values: unknown[], doc: string): unknown[] => [
+      ...MUTABLE.map((c) => values[COLUMN_NAMES.indexOf(c)]),
+      doc,
+      ...fixed.map((c) => values[COLUMN_NAMES.indexOf(c)]),
+      values[COLUMN_NAMES.indexOf('last')],
+    ];
     this.upsertMetric = db.prepare(
       `INSERT INTO flow_metrics (uuid, start, last, ab_packets, ab_bytes, ba_packets, ba_bytes, rtt)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -162,8 +180,13 @@ export class SqliteFlowStore implements FlowStore {
     const metrics = metricRows(batch);
     let stored = 0;
     this.db.transaction(() => {
-      for (const f of flows)
-        stored += this.upsert.run(...columnValues(f), JSON.stringify(f)).changes;
+      for (const f of flows) {
+        const values = columnValues(f);
+        const doc = JSON.stringify(f);
+        let n = this.update.run(...this.updateArgs(values, doc)).changes;
+        if (n === 0) n = this.upsert.run(...values, doc).changes;
+        stored += n;
+      }
       for (const [uuid, m] of metrics)
         this.upsertMetric.run(
           uuid,
