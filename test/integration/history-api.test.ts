@@ -124,6 +124,14 @@ test('At(), diff, SyncRequest Time, horizon, status and metrics on one analyzer'
     await sub.close();
   }
 
+  // a subscriber asking before the start of history gets a 400 that says where it starts
+  await assert.rejects(subscribe({ ...an.ws(), time: Date.UTC(2006, 0, 2) }), (err: Error) => {
+    assert.ok(err instanceof ApiError, String(err));
+    assert.equal(err.status, 400);
+    assert.match(err.message, /No history before \d{4}-/);
+    return true;
+  });
+
   // storage status and metrics
   const status = (await client.status()) as { Storage?: Record<string, unknown> };
   const storage = status.Storage;

@@ -95,6 +95,13 @@ test(
     assert.ok(err instanceof ApiError, String(err));
     assert.equal(err.status, 503);
     assert.match(err.code ?? '', /UNAVAILABLE/);
+    // and so is a subscriber's SyncRequest at a past time, with the cause
+    await assert.rejects(subscribe({ ...an.ws(), hostId: 'past', time: before }), (e: Error) => {
+      assert.ok(e instanceof ApiError, String(e));
+      assert.equal(e.status, 503);
+      assert.doesNotMatch(e.message, /internal error/);
+      return true;
+    });
 
     pg.start();
     down = false;

@@ -52,6 +52,10 @@ export function statusOf(err: unknown): number {
       return 400;
     case 'payload_too_large':
       return 413;
+    case 'unavailable':
+      return 503;
+    case 'timeout':
+      return 504;
     default:
       return 500;
   }
@@ -59,8 +63,8 @@ export function statusOf(err: unknown): number {
 
 /**
  * Answers a refused message on its socket: same Namespace and UUID, Type `SyncReply` for a
- * SyncRequest and `Error` otherwise, Status from the error, Obj the error text. Logged at info
- * (the peer's fault) or error (ours).
+ * SyncRequest and `Error` otherwise, Status from the error, Obj the error text ('internal error'
+ * for an unexpected failure). Logged at info (the peer's fault) or error (ours, or a backend down).
  */
 export function answerError(conn: WsConnection, msg: StructMessage, err: unknown): void {
   const status = statusOf(err);
@@ -70,5 +74,6 @@ export function answerError(conn: WsConnection, msg: StructMessage, err: unknown
   else
     conn.logger.info({ code, type: msg.Type, status, reason: text }, 'websocket message refused');
   const type = msg.Type === GraphMessageType.SyncRequest ? GraphMessageType.SyncReply : 'Error';
-  conn.reply(msg, type, status >= 500 ? 'internal error' : text, status);
+  // an unexpected failure is not described to the peer; a backend that is down is
+  conn.reply(msg, type, status === 500 ? 'internal error' : text, status);
 }
