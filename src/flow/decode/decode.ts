@@ -242,7 +242,7 @@ function walk(
             f.ipFragmentErrors = defrag.errors;
             off = defrag.payloadOffset;
             end = off + defrag.payloadLength;
-            f.lengths[f.count - 1] = end - (ip - linkStart);
+            for (let k = 0; k < f.count; k++) f.lengths[k] = end - f.offsets[k]!;
             link.fragment(f, b, off, end);
             f.headerLengths[f.count - 1] = 0;
             step = IP_STEP[b[ip - linkStart + 9]!]!;

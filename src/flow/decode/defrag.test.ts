@@ -121,6 +121,8 @@ it('reassembles frames that sit inside a larger buffer (decodeAt) with offsets f
   assert.equal(f.fragment, FragmentState.Reassembled);
   assert.equal(f.offsets[0], 0);
   assert.equal(f.offsets[1], 14);
+  assert.equal(f.lengths[0], 14 + 20 + 208);
+  assert.equal(f.lengths[1], 20 + 208);
   assert.equal(layersPath(f), 'Ethernet/IPv4/Fragment/ICMPv4');
   assert.equal(fields.icmpId(f, f.count - 2), 99);
 });
