@@ -139,3 +139,26 @@ test('a failing store: the graph never waits, status shows the backlog and the e
     await history.close();
   }
 });
+
+test('a backlog past its bound drops the oldest changes and counts them', async () => {
+  const { store, setDown } = flakyStore();
+  const graph = new Graph({ host: 'h', origin: 'o' });
+  const history = await AnalyzerHistory.start(store, graph, {
+    logger,
+    writer: { maxBacklog: 3, retryMs: 5, maxRetryMs: 20 },
+  });
+  try {
+    setDown(true);
+    for (let i = 0; i < 10; i++) graph.newNode({ Name: `n${i}`, Type: 'veth' }, { id: `n${i}` });
+    assert.equal(graph.nodeCount, 10);
+    const s = await history.status();
+    assert.equal(s.Backlog, 3);
+    assert.equal(s.Dropped, 7);
+    setDown(false);
+    await history.writer.flush();
+    const view = await history.provider.at(Date.now());
+    assert.deepEqual([...view.nodes()].map((n) => n.id).sort(), ['n7', 'n8', 'n9']);
+  } finally {
+    await history.close();
+  }
+});
