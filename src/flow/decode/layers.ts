@@ -141,7 +141,7 @@ export const DecodeError = {
   Unsupported: 3,
   /** The frame has more layers than the DecodedFrame can hold. */
   TooManyLayers: 4,
-  /** An IPv4 fragment the reassembler refused (offset or size beyond 65535, too many fragments). */
+  /** An IPv4 fragment the reassembler refused (under 8 bytes, offset or size past 65535, cut short). */
   FragmentError: 5,
 } as const;
 
@@ -178,7 +178,8 @@ export const ExtraLayer = { VRRP: 1, DNS: 2, DHCPv4: 4, All: 255 } as const;
  * `headerLengths[k]` bytes, so its payload starts at `offsets[k] + headerLengths[k]` (normally the next
  * layer's offset). Offsets are relative to `buffer`, which is the frame passed to decodeFrame, or the
  * reassembler's buffer when an IPv4 datagram was reassembled (fragment === FragmentState.Reassembled).
- * See fields.ts for what each layer's header holds at which offset.
+ * A layer is only recorded when its fixed header is complete in `buffer` (even when `error` is set
+ * on it), so the fixed fields fields.ts reads are always there. See fields.ts for the offsets.
  */
 export interface DecodedFrame {
   buffer: Uint8Array;
@@ -187,7 +188,11 @@ export interface DecodedFrame {
   offsets: Uint32Array;
   lengths: Uint32Array;
   headerLengths: Uint32Array;
-  /** True when some layer was cut by the capture length (error is then Truncated). */
+  /**
+   * True when the capture length cut the frame short of what a header announced (IPv4 Total Length,
+   * IPv6 Payload Length, UDP Length…). The walk goes on with what is there; `error` is Truncated only
+   * when a header itself was cut.
+   */
   truncated: boolean;
   /** 0 = ok, else a DecodeError code. */
   error: number;
