@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { it } from 'node:test';
 import { FrameDecoder } from './decode.js';
-import { createDecodedFrame, DecodeError } from './layers.js';
+import { createDecodedFrame, DecodeError, Layer } from './layers.js';
 import type { DecodedFrame } from './layers.js';
 import { readPcapRecords } from './testing/pcap-records.js';
 
@@ -25,6 +25,25 @@ function rng(seed: number): () => number {
   };
 }
 
+/** Fixed header size of the layers fields.ts reads: a recorded layer always has at least this much. */
+const FIXED: Record<number, number> = {
+  [Layer.Ethernet]: 14,
+  [Layer.Dot1Q]: 4,
+  [Layer.MPLS]: 4,
+  [Layer.ARP]: 8,
+  [Layer.IPv4]: 20,
+  [Layer.IPv6]: 40,
+  [Layer.TCP]: 20,
+  [Layer.UDP]: 8,
+  [Layer.SCTP]: 12,
+  [Layer.ICMPv4]: 8,
+  [Layer.ICMPv6]: 4,
+  [Layer.ICMPv6Echo]: 4,
+  [Layer.GRE]: 4,
+  [Layer.VXLAN]: 8,
+  [Layer.Geneve]: 8,
+};
+
 function checkFrame(f: DecodedFrame, start: number, end: number): void {
   assert.ok(f.count <= f.types.length);
   assert.ok(f.error >= DecodeError.None && f.error <= DecodeError.FragmentError);
@@ -33,6 +52,11 @@ function checkFrame(f: DecodedFrame, start: number, end: number): void {
     const o = f.offsets[k]!;
     assert.ok(o + f.lengths[k]! <= limit, `layer ${k} ends past the buffer`);
     assert.ok(f.headerLengths[k]! <= f.lengths[k]!, `layer ${k} header longer than the layer`);
+    const fixed = FIXED[f.types[k]!] ?? 0;
+    assert.ok(
+      f.headerLengths[k]! >= fixed && o + fixed <= limit,
+      `layer ${k} fixed header incomplete`,
+    );
     if (f.fragment === 0)
       assert.ok(o >= start && o + f.lengths[k]! <= end, `layer ${k} outside the frame`);
   }
