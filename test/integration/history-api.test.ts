@@ -112,6 +112,17 @@ test('At(), diff, SyncRequest Time, horizon, status and metrics on one analyzer'
     /returns number/,
   );
 
+  await fails(
+    client.topologyDiff({ from: '-1h', gremlin: 'G.V(' }),
+    /SKY_ERR_QUERY_SYNTAX/,
+    /at position 4/,
+  );
+  await fails(
+    client.request('GET', '/api/topology/diff', { operation: 'diff' }),
+    /SKY_ERR_INVALID_BODY/,
+    /from/,
+  );
+
   // a subscriber asking for the graph at t1
   const sub = await subscribe({ ...an.ws(), time: t1 });
   try {

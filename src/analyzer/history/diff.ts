@@ -4,7 +4,7 @@
 import { InvalidArgumentError } from '../../graph/errors.js';
 import { deepEqual } from '../../graph/ops.js';
 import type { Edge, GraphElement, GraphView, Metadata, Node } from '../../graph/types.js';
-import type { GremlinEngine, QueryLimits } from '../../gremlin/index.js';
+import type { GremlinEngine, Query, QueryLimits } from '../../gremlin/index.js';
 import {
   edgeToJSON,
   nodeToJSON,
@@ -38,7 +38,7 @@ export function viewElements(view: GraphView): ElementSets {
  */
 export async function selectElements(
   engine: GremlinEngine,
-  query: string,
+  query: Query | string,
   view: GraphView,
   limits?: QueryLimits,
 ): Promise<ElementSets> {
@@ -60,7 +60,7 @@ export async function selectElements(
     default:
       throw new InvalidArgumentError(
         ERR_DIFF_FILTER,
-        `diff filter '${query}' returns ${r.kind === 'custom' ? r.type : r.kind}, not a graph, nodes or edges`,
+        `diff filter '${typeof query === 'string' ? query : query.text}' returns ${r.kind === 'custom' ? r.type : r.kind}, not a graph, nodes or edges`,
       );
   }
   return { nodes, edges };

@@ -65,10 +65,12 @@ export async function topologyDiff(
     .split(',')
     .map((k) => k.trim())
     .filter((k) => k !== '');
-  const query = args.gremlin?.trim() ?? '';
+  const text = args.gremlin?.trim() ?? '';
+  // a query that does not parse fails before any snapshot is read
+  const query = text === '' ? undefined : ctx.gremlin.parse(text);
   const limits = ctx.settings.query;
   const select = (view: GraphView): Promise<ElementSets> | ElementSets =>
-    query === '' ? viewElements(view) : selectElements(ctx.gremlin, query, view, limits);
+    query === undefined ? viewElements(view) : selectElements(ctx.gremlin, query, view, limits);
   const before = await select(await history.at(from));
   const after = await select(live ? ctx.graph : await history.at(to));
   return diffElements(before, after, { from, to, live }, ignore);

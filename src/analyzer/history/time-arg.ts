@@ -33,7 +33,7 @@ export function parseTimeArg(what: string, text: string, now: number): number {
   if (d !== undefined) return now + d;
   throw new InvalidArgumentError(
     ERR_BAD_TIME,
-    `${what}: '${text}' is not a time: use a Go duration relative to now ('-1m', '-2h30m'), ` +
+    `${what}: '${text.length > 64 ? `${text.slice(0, 64)}…` : text}' is not a time: use a Go duration relative to now ('-1m', '-2h30m'), ` +
       `Unix seconds or ms, RFC 3339 ('2024-05-01T12:00:00Z'), RFC1123 or 'now'`,
   );
 }
