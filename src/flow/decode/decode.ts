@@ -72,6 +72,8 @@ function firstStep(linkType: number): number {
       return Layer.IPv6;
     case LinkType.LINUX_SLL:
       return Layer.LinuxSLL;
+    case 9: // LINKTYPE_PPP
+      return Layer.PPP;
     case LinkType.NULL:
     case 108: // LINKTYPE_LOOP
       return Layer.Loopback;
@@ -172,6 +174,12 @@ function walk(
         break;
       case Layer.EAPOL:
         step = link.eapol(f, b, off, end);
+        break;
+      case Layer.PPPoE:
+        step = link.pppoe(f, b, off, end);
+        break;
+      case Layer.PPP:
+        step = link.ppp(f, b, off, end);
         break;
       case Layer.ERSPANII:
         step = link.erspan2(f, b, off, end);

@@ -87,13 +87,17 @@ export const Layer = {
   /** EtherIP (IP protocol 97): 2 bytes, then Ethernet. */
   EtherIP: 64,
   EAPOL: 65,
+  /** PPPoE (0x8863 discovery, 0x8864 session: then PPP). */
+  PPPoE: 66,
+  /** PPP (after PPPoE, EtherType 0x880b or link type 9): then IPv4, IPv6 or MPLS. */
+  PPP: 67,
 } as const;
 
 /** One of the Layer codes. */
 export type LayerType = (typeof Layer)[keyof typeof Layer];
 
 /** Highest Layer code in use (size tables indexed by layer code with LAYER_COUNT + 1). */
-export const LAYER_COUNT = 65;
+export const LAYER_COUNT = 67;
 
 /**
  * gopacket's LayerType String() for each code (index = code; index 0 is unused): the names Skydive

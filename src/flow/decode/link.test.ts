@@ -97,3 +97,17 @@ it('stops with TooManyLayers when the frame holds fewer layers than the packet',
   assert.equal(f.count, 3);
   assert.equal(f.error, DecodeError.TooManyLayers);
 });
+
+it('decodes PPPoE sessions to PPP and IP, and stops on discovery', () => {
+  const ip = ipv4(1, icmpEcho(1, 1));
+  const session = cat([0x11, 0x00], be16(7), be16(ip.length + 2), [0x00, 0x21], ip);
+  assert.equal(layersOf(eth(0x8864, session)), 'Ethernet/PPPoE/PPP/IPv4/ICMPv4');
+  assert.equal(layersOf(eth(0x8864, session.subarray(0, 20))), 'Ethernet !1');
+  assert.equal(
+    layersOf(eth(0x8863, cat([0x11, 0x09], be16(0), be16(4), [1, 1, 0, 0]))),
+    'Ethernet/PPPoE !3',
+  );
+  assert.equal(layersOf(cat([0xff, 0x03, 0x00, 0x57], ipv6(59, [1])), 9), 'PPP/IPv6/Payload');
+  assert.equal(layersOf(cat([0x21], ip), 9), 'PPP/IPv4/ICMPv4');
+  assert.equal(layersOf(cat([0x00, 0x20], ip), 9), ' !2');
+});

@@ -199,3 +199,39 @@ export function etherIp(f: DecodedFrame, _b: Uint8Array, off: number, end: numbe
   cur.end = end;
   return Layer.Ethernet;
 }
+
+/** PPPoE: 6 bytes and a Length that must fit; only a session packet (code 0) carries PPP. */
+export function pppoe(f: DecodedFrame, b: Uint8Array, off: number, end: number): number {
+  if (end - off < 6) return short(f);
+  const len = u16(b, off + 4);
+  if (6 + len > end - off) return short(f);
+  push(f, Layer.PPPoE, off, 6 + len, 6);
+  cur.off = off + 6;
+  cur.end = off + 6 + len;
+  return b[off + 1] === 0 ? Layer.PPP : UNKNOWN;
+}
+
+/** PPP: an optional ff 03 address/control, a 1- or 2-byte protocol (IPv4, IPv6, MPLS). */
+export function ppp(f: DecodedFrame, b: Uint8Array, off: number, end: number): number {
+  const avail = end - off;
+  if (avail < 2) return short(f);
+  let o = b[off] === 0xff && b[off + 1] === 0x03 ? 2 : 0;
+  if (avail <= o) return short(f);
+  let proto: number;
+  if ((b[off + o]! & 1) === 0) {
+    if (avail < o + 2) return short(f);
+    if ((b[off + o + 1]! & 1) === 0) return fail(f, DecodeError.Malformed);
+    proto = u16(b, off + o);
+    o += 2;
+  } else {
+    proto = b[off + o]!;
+    o += 1;
+  }
+  push(f, Layer.PPP, off, avail, o);
+  cur.off = off + o;
+  cur.end = end;
+  if (proto === 0x21) return Layer.IPv4;
+  if (proto === 0x57) return Layer.IPv6;
+  if (proto === 0x281 || proto === 0x283) return Layer.MPLS;
+  return UNKNOWN;
+}
