@@ -15,6 +15,7 @@ import { createMetricsRegistry } from '../api/metrics.js';
 import type { HistoryStore } from '../storage/history-store.js';
 import { openStores } from '../storage/open.js';
 import { storageSettingsFromConfig } from './storage-from-config.js';
+import { registerStorageMetrics } from './storage-metrics.js';
 import { registerHistoryMetrics } from './history/metrics.js';
 import { AnalyzerHistory } from './history/service.js';
 
@@ -61,6 +62,7 @@ export async function startAnalyzer(
   });
   const metrics = createMetricsRegistry('analyzer');
   registerHistoryMetrics(metrics, () => history.status());
+  registerStorageMetrics(metrics, () => stores.status());
   const context: AnalyzerContext = {
     settings,
     logger,

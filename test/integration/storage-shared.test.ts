@@ -54,6 +54,11 @@ describe('shared storage', () => {
       assert.deepEqual(nodes, [], 'deleting on b removes the node on a');
     });
     assert.deepEqual(await ca.list('noderule'), {});
+
+    const res = await ca.request('GET', '/metrics', { operation: 'metrics' });
+    const text = res.body.toString('utf8');
+    assert.match(text, /skydive_resource_store_up\{[^}]*backend="postgres"[^}]*\} 1/);
+    assert.match(text, /skydive_flow_store_dropped_total\{[^}]*backend="postgres"[^}]*\} 0/);
   });
 
   it('keeps rules in the SQLite files across a restart of the analyzer', async (t) => {
