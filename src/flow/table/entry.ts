@@ -13,39 +13,43 @@ import {
   type TCPMetric,
   type VRRPv2Layer,
 } from '../../protocol/flow.js';
+import { ADDR_DST_IP, ADDR_SRC_IP, ADDR_STRIDE } from './flow-index.js';
+import { formatIPv4, formatIPv6, formatMAC } from './net-format.js';
 import type { TcpStream } from './tcp-reassembly.js';
+import { hex64 } from './xxhash64.js';
 
 /** FlowProtocol numbers used by the table. */
 export const Proto = { ETHERNET: 0, IPV4: 1, TCP: 2, UDP: 3, SCTP: 4, IPV6: 5 } as const;
 
 /** A flow in the table. */
 export class FlowEntry {
-  /** Table key bytes (exact XXH64 input) and their index hash. */
-  key: Uint8Array;
-  hash: number;
-  uuid = '';
-  trackingID = '';
-  l3TrackingID = '';
-  parentUUID = '';
+  /** Slot in the FlowIndex (−1 once removed); its addresses live in FlowIndex.addr at id * ADDR_STRIDE. */
+  id = -1;
+  /** XXH64 digests as 32-bit halves: TrackingID (L2 key), L3TrackingID, UUID, parent UUID. */
+  l2Hi = 0;
+  l2Lo = 0;
+  l3Hi = 0;
+  l3Lo = 0;
+  uHi = 0;
+  uLo = 0;
+  pHi = 0;
+  pLo = 0;
+  hasParent = false;
+  /** Text forms, made on first use (toFlow). */
+  private strings: string[] | null = null;
   layersPath = '';
   application = '';
   nodeTID = '';
   captureID = '';
 
   hasLink = false;
-  linkA = '';
-  linkB = '';
   linkID = 0;
   /** Source MAC of the first packet as 16 + 32 bits, for the A→B test. */
   macAHi = 0;
   macALo = 0;
 
   netProto = -1;
-  netA = '';
-  netB = '';
   netID = 0;
-  /** Source address of the first packet (4 or 16 bytes). */
-  netARaw: Uint8Array | null = null;
 
   transProto = -1;
   transA = 0;
@@ -83,35 +87,51 @@ export class FlowEntry {
   rawCaptured = 0;
   tcpStreams: [TcpStream | null, TcpStream | null] | null = null;
 
-  /** LRU list links (most recently used at the head). */
-  prev: FlowEntry | null = null;
-  next: FlowEntry | null = null;
+  /** The UUID as text. */
+  get uuid(): string {
+    return hex64(this.uHi, this.uLo);
+  }
 
-  constructor(key: Uint8Array, hash: number) {
-    this.key = key;
-    this.hash = hash;
+  /** UUID, TrackingID, L3TrackingID, ParentUUID, Link A/B, Network A/B (made once). */
+  private text(addr: Uint8Array): string[] {
+    if (this.strings) return this.strings;
+    const o = this.id * ADDR_STRIDE;
+    const v4 = this.netProto === Proto.IPV4;
+    const ip = (p: number) => (v4 ? formatIPv4(addr, p) : formatIPv6(addr, p));
+    this.strings = [
+      hex64(this.uHi, this.uLo),
+      hex64(this.l2Hi, this.l2Lo),
+      hex64(this.l3Hi, this.l3Lo),
+      this.hasParent ? hex64(this.pHi, this.pLo) : '',
+      this.hasLink ? formatMAC(addr, o) : '',
+      this.hasLink ? formatMAC(addr, o + 6) : '',
+      this.netProto >= 0 ? ip(o + ADDR_SRC_IP) : '',
+      this.netProto >= 0 ? ip(o + ADDR_DST_IP) : '',
+    ];
+    return this.strings;
   }
 
   /** The wire form of the flow (a fresh object; the entry keeps changing afterwards). */
-  toFlow(withRaw: boolean): Flow {
+  toFlow(withRaw: boolean, addr: Uint8Array): Flow {
+    const t = this.text(addr);
     const f: Flow = {
-      UUID: this.uuid,
+      UUID: t[0] as string,
       LayersPath: this.layersPath,
       Application: this.application,
       Start: this.start,
       Last: this.last,
-      TrackingID: this.trackingID,
-      L3TrackingID: this.l3TrackingID,
-      ParentUUID: this.parentUUID,
+      TrackingID: t[1] as string,
+      L3TrackingID: t[2] as string,
+      ParentUUID: t[3] as string,
       RawPacketsCaptured: this.rawCaptured,
     };
     if (this.hasLink)
-      f.Link = { Protocol: 'ETHERNET', A: this.linkA, B: this.linkB, ID: this.linkID };
+      f.Link = { Protocol: 'ETHERNET', A: t[4] as string, B: t[5] as string, ID: this.linkID };
     if (this.netProto >= 0) {
       f.Network = {
         Protocol: FLOW_PROTOCOLS[this.netProto] ?? 'IPV4',
-        A: this.netA,
-        B: this.netB,
+        A: t[6] as string,
+        B: t[7] as string,
         ID: this.netID,
       };
     }

@@ -6,20 +6,22 @@ import { Layer, type DecodedFrame } from '../decode/layers.js';
 import { emptyTCPMetric } from '../../protocol/flow.js';
 import type { FlowEntry } from './entry.js';
 import { Proto } from './entry.js';
+import { ADDR_SRC_IP, ADDR_STRIDE } from './flow-index.js';
 import { icmpv4FlowType, icmpv6FlowType, type SubPacket } from './subpacket.js';
 import { TcpStream } from './tcp-reassembly.js';
 
 const u16 = (b: Uint8Array, p: number) => ((b[p] as number) << 8) | (b[p + 1] as number);
 
-/** Source IP of the level's network layer equals the flow's A address. */
-function srcIsA(e: FlowEntry, f: DecodedFrame, net: number): boolean {
-  const a = e.netARaw;
-  if (a === null) return false;
+/** Source IP of the level's network layer equals the flow's A address (kept in `addr`). */
+function srcIsA(e: FlowEntry, f: DecodedFrame, net: number, addr: Uint8Array): boolean {
+  if (e.netProto < 0) return false;
   const b = f.buffer;
   const is4 = f.types[net] === Layer.IPv4;
-  if ((is4 ? 4 : 16) !== a.length) return false;
+  if (is4 !== (e.netProto === Proto.IPV4)) return false;
+  const n = is4 ? 4 : 16;
   const p = (f.offsets[net] as number) + (is4 ? 12 : 8);
-  for (let i = 0; i < a.length; i++) if (b[p + i] !== a[i]) return false;
+  const a = e.id * ADDR_STRIDE + ADDR_SRC_IP;
+  for (let i = 0; i < n; i++) if (b[p + i] !== addr[a + i]) return false;
   return true;
 }
 
@@ -33,9 +35,9 @@ function sameSrcDstIP(f: DecodedFrame, net: number): boolean {
 }
 
 /** Skydive's isABPacket: by source IP; on equal IPs by ports (or ICMP type) against the flow's A. */
-function isAB(e: FlowEntry, f: DecodedFrame, sp: SubPacket): boolean {
+function isAB(e: FlowEntry, f: DecodedFrame, sp: SubPacket, addr: Uint8Array): boolean {
   if (e.netProto < 0 || sp.net < 0) return false;
-  const cmp = srcIsA(e, f, sp.net);
+  const cmp = srcIsA(e, f, sp.net, addr);
   if (e.transProto >= 0 && sameSrcDstIP(f, sp.net)) {
     const b = f.buffer;
     const t = sp.tcp >= 0 ? sp.tcp : sp.udp >= 0 ? sp.udp : sp.sctp;
@@ -65,9 +67,15 @@ function add(e: FlowEntry, ab: boolean, length: number): void {
   }
 }
 
-function countNetwork(e: FlowEntry, f: DecodedFrame, sp: SubPacket, length: number): void {
+function countNetwork(
+  e: FlowEntry,
+  f: DecodedFrame,
+  sp: SubPacket,
+  length: number,
+  addr: Uint8Array,
+): void {
   if (sp.net < 0) return;
-  add(e, isAB(e, f, sp), length === 0 ? ipLength(f, sp.net) : length);
+  add(e, isAB(e, f, sp, addr), length === 0 ? ipLength(f, sp.net) : length);
 }
 
 /** Counts one packet of level `sp` in flow `e` (Skydive's Flow.Update minus DNS). */
@@ -77,6 +85,7 @@ export function updateFlow(
   sp: SubPacket,
   l3Mode: boolean,
   tsMicros: number,
+  addr: Uint8Array,
 ): void {
   e.last = Math.floor(tsMicros / 1000);
   const b = f.buffer;
@@ -84,7 +93,7 @@ export function updateFlow(
   if (l3Mode) {
     let length = sp.length;
     if (length === 0 && eth >= 0) length = f.lengths[eth] as number;
-    countNetwork(e, f, sp, length);
+    countNetwork(e, f, sp, length, addr);
   } else if (eth >= 0 && e.hasLink) {
     const length = sp.length !== 0 ? sp.length : (f.lengths[eth] as number);
     const o = f.offsets[eth] as number;
@@ -98,12 +107,12 @@ export function updateFlow(
         e.macALo;
     let same = true;
     for (let i = 0; i < 6; i++) if (b[o + i] !== b[o + 6 + i]) same = false;
-    if (same) ab = isAB(e, f, sp);
+    if (same) ab = isAB(e, f, sp, addr);
     add(e, ab, length);
-  } else countNetwork(e, f, sp, 0);
+  } else countNetwork(e, f, sp, 0, addr);
 
   updateRTT(e, f, sp, tsMicros);
-  if (e.tcpMetric !== null) updateTCPMetric(e, f, sp, tsMicros);
+  if (e.tcpMetric !== null) updateTCPMetric(e, f, sp, tsMicros, addr);
 }
 
 function updateRTT(e: FlowEntry, f: DecodedFrame, sp: SubPacket, ts: number): void {
@@ -134,7 +143,13 @@ function updateRTT(e: FlowEntry, f: DecodedFrame, sp: SubPacket, ts: number): vo
   }
 }
 
-function updateTCPMetric(e: FlowEntry, f: DecodedFrame, sp: SubPacket, ts: number): void {
+function updateTCPMetric(
+  e: FlowEntry,
+  f: DecodedFrame,
+  sp: SubPacket,
+  ts: number,
+  addr: Uint8Array,
+): void {
   const m = e.tcpMetric;
   if (m === null || e.netProto < 0 || e.transProto !== Proto.TCP || sp.tcp < 0 || sp.net < 0)
     return;
@@ -145,7 +160,7 @@ function updateTCPMetric(e: FlowEntry, f: DecodedFrame, sp: SubPacket, ts: numbe
   if (is4 !== (e.netProto === Proto.IPV4)) return;
   const no = f.offsets[sp.net] as number;
   const ttl = is4 ? (b[no + 8] as number) : (b[no + 7] as number);
-  const fromA = srcIsA(e, f, sp.net);
+  const fromA = srcIsA(e, f, sp.net, addr);
   const ms = Math.floor(ts / 1000);
   if (flags & 0x02) {
     if (fromA && m.ABSynStart === 0) {
@@ -163,12 +178,12 @@ function updateTCPMetric(e: FlowEntry, f: DecodedFrame, sp: SubPacket, ts: numbe
 }
 
 /** Feeds the level's TCP segment to the flow's per-direction sequence trackers. */
-export function reassemble(e: FlowEntry, f: DecodedFrame, sp: SubPacket): void {
+export function reassemble(e: FlowEntry, f: DecodedFrame, sp: SubPacket, addr: Uint8Array): void {
   if (e.transProto !== Proto.TCP || sp.tcp < 0 || sp.net < 0) return;
   const b = f.buffer;
   const t = sp.tcp;
   const o = f.offsets[t] as number;
-  const fromA = srcIsA(e, f, sp.net) && u16(b, o) === e.transA;
+  const fromA = srcIsA(e, f, sp.net, addr) && u16(b, o) === e.transA;
   const streams = (e.tcpStreams ??= [null, null]);
   const i = fromA ? 0 : 1;
   const s = (streams[i] ??= new TcpStream());

@@ -3,6 +3,7 @@
 // exact XXH64 input, written into a reusable scratch buffer, which also serves as the table key.
 
 import { Layer, type DecodedFrame } from '../decode/layers.js';
+import type { FlowEntry } from './entry.js';
 
 /** Endpoint type codes of the key records (gopacket EndpointType values). */
 const T_IPV4 = 1;
@@ -181,6 +182,28 @@ export class KeyScratch {
   swap = false;
 }
 
+const HEX_DIGITS = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+
+/** Writes the ASCII hex of a 64-bit value without leading zeros (the UUID text) at p; returns the end. */
+export function writeHex64(o: Uint8Array, p: number, hi: number, lo: number): number {
+  let started = false;
+  for (let shift = 28; shift >= 0; shift -= 4) {
+    const d = (hi >>> shift) & 0xf;
+    if (d !== 0 || started) {
+      o[p++] = HEX_DIGITS[d] as number;
+      started = true;
+    }
+  }
+  for (let shift = 28; shift >= 0; shift -= 4) {
+    const d = (lo >>> shift) & 0xf;
+    if (d !== 0 || started || shift === 0) {
+      o[p++] = HEX_DIGITS[d] as number;
+      started = true;
+    }
+  }
+  return p;
+}
+
 /** Compares b[p, p+n) with b[q, q+n) as unsigned bytes: <0, 0, >0. */
 function cmpBytes(b: Uint8Array, p: number, q: number, n: number): number {
   for (let i = 0; i < n; i++) {
@@ -236,7 +259,7 @@ export function buildKey(
   f: DecodedFrame,
   sp: SubPacket,
   l2Mode: boolean,
-  parentUUID: string,
+  parent: FlowEntry | null,
   ks: KeyScratch,
 ): boolean {
   const b = f.buffer;
@@ -341,7 +364,7 @@ export function buildKey(
     p = putType(o, p, T_MAC);
   }
   ks.l2Len = p;
-  for (let i = 0; i < parentUUID.length; i++) o[p++] = parentUUID.charCodeAt(i) & 0xff;
+  if (parent !== null) p = writeHex64(o, p, parent.uHi, parent.uLo);
   ks.len = p;
   return true;
 }

@@ -19,8 +19,7 @@ import { emptyTCPMetric } from '../../protocol/flow.js';
 import { FrameDecoder } from '../decode/decode.js';
 import { FlowEntry, Proto } from './entry.js';
 import { parseDHCPv4, parseDNS, parseVRRPv2 } from './extra-layers.js';
-import { FlowIndex, hashKey } from './flow-index.js';
-import { formatIPv4, formatIPv6, formatMAC } from './net-format.js';
+import { ADDR_DST_IP, ADDR_SRC_IP, ADDR_STRIDE, FlowIndex, hashKey } from './flow-index.js';
 import {
   DEFAULT_APPLICATION_TIMEOUTS,
   DEFAULT_MAX_ENTRIES,
@@ -56,6 +55,7 @@ export class FlowTable {
   private readonly sp = new SubPacket();
   private readonly ks = new KeyScratch();
   private readonly hasher = new XXH64();
+  private readonly uuidHasher = new XXH64();
   private readonly l3Mode: boolean;
   private readonly nodeTID: string;
   private readonly captureID: string;
@@ -163,7 +163,7 @@ export class FlowTable {
       outer =
         ((f.buffer[(f.offsets[0] as number) + 4] as number) << 8) |
         (f.buffer[(f.offsets[0] as number) + 5] as number);
-    let parent = '';
+    let parent: FlowEntry | null = null;
     let from = 0;
     let length = outer;
     let levelLength = outer;
@@ -189,10 +189,10 @@ export class FlowTable {
     from: number,
     to: number,
     length: number,
-    parent: string,
+    parent: FlowEntry | null,
     ts: number,
     last: boolean,
-  ): string {
+  ): FlowEntry | null {
     const sp = this.sp;
     const ks = this.ks;
     sp.locate(f, from, to, from === 0);
@@ -201,14 +201,15 @@ export class FlowTable {
       this.counters.emptyLevels++;
       return parent;
     }
+    const addr = this.index.addr;
     const hash = hashKey(ks.bytes, ks.len);
     let e = this.index.find(ks.bytes, ks.len, hash);
     if (e === null) {
       e = this.create(f, hash, parent, ts, last);
     } else {
       this.index.touch(e);
-      if (this.reassembleTCP) reassemble(e, f, sp);
-      updateFlow(e, f, sp, this.l3Mode, ts);
+      if (this.reassembleTCP) reassemble(e, f, sp, addr);
+      updateFlow(e, f, sp, this.l3Mode, ts, addr);
       if (this.extraLayers & EXTRA_DNS) this.extra(e, f, ts, EXTRA_DNS);
     }
     e.updateVersion = this.updateVersion + 1;
@@ -231,13 +232,13 @@ export class FlowTable {
               : 0,
       });
     }
-    return e.uuid;
+    return e;
   }
 
   private create(
     f: DecodedFrame,
     hash: number,
-    parent: string,
+    parent: FlowEntry | null,
     ts: number,
     last: boolean,
   ): FlowEntry {
@@ -249,29 +250,38 @@ export class FlowTable {
       c.flowsEvicted++;
       this.flowDropped++;
     }
-    const e = new FlowEntry(ks.bytes.slice(0, ks.len), hash);
+    const e = new FlowEntry();
     const h = this.hasher.reset();
     h.update(ks.bytes, 0, ks.l3Len).digest();
-    e.l3TrackingID = h.hex();
+    e.l3Hi = h.hi;
+    e.l3Lo = h.lo;
     if (ks.l2Len > ks.l3Len) h.update(ks.bytes, ks.l3Len, ks.l2Len - ks.l3Len).digest();
-    e.trackingID = h.hex();
+    e.l2Hi = h.hi;
+    e.l2Lo = h.lo;
     h.update(ks.bytes, ks.l2Len, ks.len - ks.l2Len).digest();
     const start = Math.floor(ts / 1000);
-    const u = new XXH64(h.hi, h.lo)
+    const u = this.uuidHasher
+      .reset(h.hi, h.lo)
       .u64be(Math.floor(start / TWO32), start >>> 0)
       .ascii(this.nodeTID)
       .digest();
-    e.uuid = u.hex();
-    e.parentUUID = parent;
+    e.uHi = u.hi;
+    e.uLo = u.lo;
+    if (parent !== null) {
+      e.hasParent = true;
+      e.pHi = parent.uHi;
+      e.pLo = parent.uLo;
+    }
     e.nodeTID = this.nodeTID;
     e.captureID = this.captureID;
     e.start = start;
     e.last = start;
-    this.describe(e, f, last);
-    this.index.insert(e);
+    this.index.insert(e, ks.bytes, ks.len, hash);
+    const addr = this.index.addr;
+    this.describe(e, f, last, addr);
     c.flowsCreated++;
-    if (this.reassembleTCP) reassemble(e, f, sp);
-    updateFlow(e, f, sp, this.l3Mode, ts);
+    if (this.reassembleTCP) reassemble(e, f, sp, addr);
+    updateFlow(e, f, sp, this.l3Mode, ts, addr);
     if (this.extraLayers) {
       if (this.extraLayers & EXTRA_DHCP) this.extra(e, f, ts, EXTRA_DHCP);
       if (this.extraLayers & EXTRA_DNS) this.extra(e, f, ts, EXTRA_DNS);
@@ -281,14 +291,17 @@ export class FlowTable {
   }
 
   /** Fills the descriptive fields of a new flow from its first packet. */
-  private describe(e: FlowEntry, f: DecodedFrame, last: boolean): void {
+  private describe(e: FlowEntry, f: DecodedFrame, last: boolean, addr: Uint8Array): void {
     const sp = this.sp;
     const b = f.buffer;
     if (sp.eth >= 0) {
       const o = f.offsets[sp.eth] as number;
       e.hasLink = true;
-      e.linkA = formatMAC(b, o + 6);
-      e.linkB = formatMAC(b, o);
+      const a = e.id * ADDR_STRIDE;
+      for (let i = 0; i < 6; i++) {
+        addr[a + i] = b[o + 6 + i] as number;
+        addr[a + 6 + i] = b[o + i] as number;
+      }
       e.macAHi = ((b[o + 6] as number) << 8) | (b[o + 7] as number);
       e.macALo =
         (((b[o + 8] as number) << 24) |
@@ -313,9 +326,13 @@ export class FlowTable {
       const o = f.offsets[sp.net] as number;
       const is4 = f.types[sp.net] === Layer.IPv4;
       e.netProto = is4 ? Proto.IPV4 : Proto.IPV6;
-      e.netA = is4 ? formatIPv4(b, o + 12) : formatIPv6(b, o + 8);
-      e.netB = is4 ? formatIPv4(b, o + 16) : formatIPv6(b, o + 24);
-      e.netARaw = is4 ? b.slice(o + 12, o + 16) : b.slice(o + 8, o + 24);
+      const n = is4 ? 4 : 16;
+      const src = o + (is4 ? 12 : 8);
+      const a = e.id * ADDR_STRIDE;
+      for (let i = 0; i < n; i++) {
+        addr[a + ADDR_SRC_IP + i] = b[src + i] as number;
+        addr[a + ADDR_DST_IP + i] = b[src + n + i] as number;
+      }
       let id = 0;
       for (let k = sp.to - 1; k >= sp.from; k--) {
         const t = f.types[k];
@@ -404,8 +421,8 @@ export class FlowTable {
   }
 
   private removeEntry(e: FlowEntry): void {
+    if (this.keepRemoved) this.removed.push(e.toFlow(false, this.index.addr));
     this.index.remove(e);
-    if (this.keepRemoved) this.removed.push(e.toFlow(false));
   }
 
   private updateMetric(e: FlowEntry, start: number, last: number): void {
@@ -430,7 +447,7 @@ export class FlowTable {
   update(now: number): Flow[] {
     const from = this.lastUpdate;
     const out: Flow[] = [];
-    for (const e of this.index.entries()) {
+    for (const e of this.index.all()) {
       let send = false;
       let gone = false;
       const appTimeout = this.appTimeouts.get(e.application) ?? 0;
@@ -465,7 +482,7 @@ export class FlowTable {
         this.counters.flowsFinished++;
       }
       if (send) {
-        out.push(e.toFlow(true));
+        out.push(e.toFlow(true, this.index.addr));
         if (e.rawPackets) e.rawPackets.length = 0;
       }
       if (gone) this.removeEntry(e);
@@ -487,18 +504,18 @@ export class FlowTable {
 
   /** Ends every flow (Skydive's expireNow at stop): returns those not finished before. */
   flush(): Flow[] {
-    for (const e of this.index.entries()) e.tcpStreams?.forEach((s) => s?.flush());
+    for (const e of this.index.all()) e.tcpStreams?.forEach((s) => s?.flush());
     return this.expireBefore(Number.MAX_SAFE_INTEGER);
   }
 
   private expireBefore(before: number): Flow[] {
     const out: Flow[] = [];
-    for (const e of this.index.entries()) {
+    for (const e of this.index.all()) {
       if (e.last >= before) continue;
       if (e.updateVersion > this.updateVersion) this.updateMetric(e, this.lastUpdate, e.last);
       if (e.finishType === 0) {
         e.finishType = 1;
-        out.push(e.toFlow(true));
+        out.push(e.toFlow(true, this.index.addr));
       }
       this.counters.flowsExpired++;
       this.removeEntry(e);
@@ -509,7 +526,7 @@ export class FlowTable {
   /** Every flow in the table (least recently used first), as wire flows. */
   flows(withRaw = false): Flow[] {
     const out: Flow[] = [];
-    for (const e of this.index.entries()) out.push(e.toFlow(withRaw));
+    for (const e of this.index.all()) out.push(e.toFlow(withRaw, this.index.addr));
     return out;
   }
 

@@ -130,26 +130,22 @@ export class XXH64 {
     let p = start;
     this.total += len;
     const mem = this.mem;
-    if (this.memSize + len < 32) {
-      mem.set(data.subarray(p, end), this.memSize);
-      this.memSize += len;
-      return this;
-    }
-    if (this.memSize > 0) {
-      const fill = 32 - this.memSize;
-      mem.set(data.subarray(p, p + fill), this.memSize);
+    let m = this.memSize;
+    if (m > 0) {
+      while (m < 32 && p < end) mem[m++] = data[p++] as number;
+      if (m < 32) {
+        this.memSize = m;
+        return this;
+      }
       this.stripe(mem, 0);
-      p += fill;
-      this.memSize = 0;
+      m = 0;
     }
     while (p + 32 <= end) {
       this.stripe(data, p);
       p += 32;
     }
-    if (p < end) {
-      mem.set(data.subarray(p, end), 0);
-      this.memSize = end - p;
-    }
+    while (p < end) mem[m++] = data[p++] as number;
+    this.memSize = m;
     return this;
   }
 
@@ -279,11 +275,28 @@ export class XXH64 {
   }
 }
 
-/** Formats a 64-bit value given as halves like strconv.FormatUint(x, 16). */
+const HEX_BYTE: string[] = [];
+for (let i = 0; i < 256; i++) HEX_BYTE.push(i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex of a 32-bit value, 8 digits. */
+function hex8(v: number): string {
+  return (
+    (HEX_BYTE[v >>> 24] as string) +
+    (HEX_BYTE[(v >>> 16) & 0xff] as string) +
+    (HEX_BYTE[(v >>> 8) & 0xff] as string) +
+    (HEX_BYTE[v & 0xff] as string)
+  );
+}
+
+/**
+ * Formats a 64-bit value given as halves like strconv.FormatUint(x, 16) (table lookups: V8's
+ * Number#toString(16) is slow).
+ */
 export function hex64(hi: number, lo: number): string {
-  if (hi === 0) return lo.toString(16);
-  const l = lo.toString(16);
-  return hi.toString(16) + '00000000'.slice(l.length) + l;
+  const s = hi !== 0 ? hex8(hi) + hex8(lo) : hex8(lo);
+  let z = 0;
+  while (z < s.length - 1 && s.charCodeAt(z) === 48) z++;
+  return z === 0 ? s : s.slice(z);
 }
 
 /** One-shot XXH64 of bytes with a seed (halves); returns the hex string. */

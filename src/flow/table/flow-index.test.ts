@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// FlowIndex: lookups after growth and backward-shift removals, id reuse, and recency order.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FlowEntry } from './entry.js';
+import { FlowIndex, hashKey } from './flow-index.js';
+
+function key(i: number): Uint8Array {
+  const b = new Uint8Array(8 + (i % 40));
+  new DataView(b.buffer).setUint32(0, i * 2654435761);
+  b[5] = i & 0xff;
+  return b;
+}
+
+test('finds every key after growth and random removals; removed keys are gone', () => {
+  const idx = new FlowIndex(16);
+  const entries: FlowEntry[] = [];
+  for (let i = 0; i < 20000; i++) {
+    const e = new FlowEntry();
+    const k = key(i);
+    idx.insert(e, k, k.length, hashKey(k, k.length));
+    entries.push(e);
+  }
+  assert.equal(idx.size, 20000);
+  for (let i = 0; i < 20000; i += 3) idx.remove(entries[i]!);
+  for (let i = 0; i < 20000; i++) {
+    const k = key(i);
+    const found = idx.find(k, k.length, hashKey(k, k.length));
+    assert.equal(found, i % 3 === 0 ? null : entries[i], `key ${i}`);
+  }
+  // freed ids are reused and the new keys are found
+  for (let i = 20000; i < 23000; i++) {
+    const e = new FlowEntry();
+    const k = key(i);
+    idx.insert(e, k, k.length, hashKey(k, k.length));
+    assert.equal(idx.find(k, k.length, hashKey(k, k.length)), e);
+  }
+  assert.equal(idx.size, 20000 - 6667 + 3000);
+});
+
+test('recency: touch moves an entry to the newest end; oldest is evicted first', () => {
+  const idx = new FlowIndex(16);
+  const es = [0, 1, 2].map((i) => {
+    const e = new FlowEntry();
+    const k = key(i);
+    idx.insert(e, k, k.length, hashKey(k, k.length));
+    return e;
+  });
+  idx.touch(es[0]!);
+  assert.deepEqual([...idx.all()], [es[1], es[2], es[0]]);
+  assert.equal(idx.oldest, es[1]);
+  idx.remove(es[1]!);
+  assert.equal(idx.oldest, es[2]);
+});
