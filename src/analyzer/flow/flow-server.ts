@@ -12,9 +12,12 @@ import {
 import { flowToJSON, statsToJSON, type Flow, type Stats } from '../../protocol/flow.js';
 import { LiveFlows } from './live-flows.js';
 
+/** A flow as Skydive's JSON (what stores keep and subscribers get). */
+export type FlowRecord = Record<string, unknown> & { UUID: string; Start: number; Last: number };
+
 /** Where flows are stored (the FlowStore of src/storage, or nothing). */
 export interface FlowSink {
-  insert(flows: readonly Flow[]): Promise<unknown>;
+  insert(flows: readonly FlowRecord[]): Promise<unknown>;
 }
 
 /** Receives what the server publishes on /ws/subscriber/flow. */
@@ -60,6 +63,8 @@ export interface FlowServerStats {
 export class FlowServer {
   readonly live: LiveFlows;
   private buffer: Flow[] = [];
+  /** Flows taken from the buffer and not stored yet (they count against the bound). */
+  private storing = 0;
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly publishers = new Set<FlowPublisher>();
@@ -99,7 +104,7 @@ export class FlowServer {
     this.counters.received += flows.length;
     if (opts.live !== false) this.live.update(flows);
     const max = this.opts.maxBufferSize ?? 100_000;
-    const room = max - this.buffer.length;
+    const room = max - this.buffer.length - this.storing;
     if (room < flows.length) {
       const lost = flows.length - Math.max(room, 0);
       this.counters.dropped += lost;
@@ -132,7 +137,7 @@ export class FlowServer {
   stats(): FlowServerStats {
     return {
       ...this.counters,
-      buffered: this.buffer.length,
+      buffered: this.buffer.length + this.storing,
       live: this.live.size,
       liveEvicted: this.live.evicted,
     };
@@ -155,37 +160,51 @@ export class FlowServer {
   async flush(): Promise<void> {
     const bulkSize = this.opts.bulkSize ?? 100;
     while (this.buffer.length > 0) {
-      const bulk = this.buffer.splice(0, bulkSize);
-      const sink = this.opts.sink;
-      if (sink) {
-        try {
-          await sink.insert(bulk);
-          this.counters.stored += bulk.length;
-        } catch (err) {
-          this.counters.storeErrors += bulk.length;
-          this.opts.logger.error({ err, flows: bulk.length }, 'storing flows failed');
-        }
+      // Take the whole buffer at once (splicing the head of a long array is quadratic).
+      const taken = this.buffer;
+      this.buffer = [];
+      this.storing = taken.length;
+      for (let i = 0; i < taken.length; i += bulkSize) {
+        const bulk = taken.slice(i, i + bulkSize);
+        await this.store(bulk);
+        this.storing -= bulk.length;
       }
-      this.publishFlows(bulk);
     }
   }
 
-  private publishFlows(bulk: readonly Flow[]): void {
+  private async store(bulk: Flow[]): Promise<void> {
+    const sink = this.opts.sink;
+    if (!sink && this.publishers.size === 0) return;
+    // One JSON form per flow, shared by the store and the subscribers.
+    const json = bulk.filter((f) => f.UUID).map((f) => flowToJSON(f) as FlowRecord);
+    if (sink) {
+      try {
+        await sink.insert(json);
+        this.counters.stored += bulk.length;
+      } catch (err) {
+        this.counters.storeErrors += bulk.length;
+        this.opts.logger.error({ err, flows: bulk.length }, 'storing flows failed');
+      }
+    }
+    this.publishFlows(json);
+  }
+
+  private publishFlows(json: readonly FlowRecord[]): void {
     if (this.publishers.size === 0) return;
-    const json = bulk.map(flowToJSON);
     this.publish(newStructMessage(Namespace.FlowStore, FlowStreamMessageType.Store, json));
     const byCapture = new Map<string, unknown[]>();
-    bulk.forEach((f, i) => {
-      if (!f.CaptureID) return;
-      let l = byCapture.get(f.CaptureID);
-      if (!l) byCapture.set(f.CaptureID, (l = []));
-      l.push(json[i]);
-    });
+    for (const f of json) {
+      const id = f.CaptureID;
+      if (typeof id !== 'string' || id === '') continue;
+      let l = byCapture.get(id);
+      if (!l) byCapture.set(id, (l = []));
+      l.push(f);
+    }
     for (const [id, flows] of byCapture)
       this.publish(
         newStructMessage(`${Namespace.FlowStore}/${id}`, FlowStreamMessageType.Store, flows),
       );
-    this.counters.published += bulk.length;
+    this.counters.published += json.length;
   }
 
   private publish(msg: StructMessage): void {

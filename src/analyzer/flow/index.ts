@@ -14,7 +14,7 @@ import type { AnalyzerContext } from '../context.js';
 import { OnDemandController } from '../ondemand/controller.js';
 import type { AnalyzerWebSocketHub } from '../ws/index.js';
 import { flowExtensions, type FlowSource } from '../../flow/query/extension.js';
-import { flowToJSON, type Flow } from '../../protocol/flow.js';
+import type { Flow } from '../../protocol/flow.js';
 import { agentFlowRoute, subscriberFlowEndpoint, type AgentFlowRoute } from './endpoints.js';
 import { FlowServer, type FlowSink } from './flow-server.js';
 
@@ -42,23 +42,9 @@ export interface FlowServicesOptions {
   bulkDelayMs?: number;
 }
 
-/** Stores flows as their Skydive JSON. */
+/** Stores flows (already in their Skydive JSON form). */
 function storeSink(store: FlowStoreLike): FlowSink {
-  return {
-    insert: (flows) =>
-      store.insert(
-        flows
-          .filter((f) => f.UUID)
-          .map(
-            (f) =>
-              flowToJSON(f) as Record<string, unknown> & {
-                UUID: string;
-                Start: number;
-                Last: number;
-              },
-          ),
-      ),
-  };
+  return { insert: (flows) => store.insert(flows) };
 }
 
 function num(ctx: AnalyzerContext, key: string, dflt: number): number {
