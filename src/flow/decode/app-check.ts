@@ -4,6 +4,7 @@
 import { DecodeError, Layer } from './layers.js';
 import type { DecodedFrame } from './layers.js';
 import { u16 } from './bytes.js';
+import { checkSip } from './sip-check.js';
 import { fail, push, STOP } from './steps.js';
 
 /** gopacket's limit on nested compression pointers. */
@@ -207,6 +208,9 @@ export function appLayer(
       break;
     case Layer.BFD:
       err = checkBfd(b, off, end);
+      break;
+    case Layer.SIP:
+      err = checkSip(b, off, end);
       break;
     default: // NTP
       err = end - off < 48 ? DecodeError.Truncated : DecodeError.None;

@@ -138,3 +138,28 @@ it('decodes DHCPv6, BFD and GTP-U as gopacket does', () => {
     'Ethernet/IPv4/UDP !2',
   );
 });
+
+it("decodes SIP when gopacket's parser accepts the message", () => {
+  const sip = (text: string) => eth(0x0800, ipv4(17, udp(5060, 5060, Buffer.from(text))));
+  const invite =
+    'INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP pc33\r\nCSeq: 314159 INVITE\r\nContent-Length: 0\r\n\r\n';
+  assert.equal(layersOf(sip(invite)), 'Ethernet/IPv4/UDP/SIP');
+  assert.equal(
+    layersOf(sip('SIP/2.0 200 OK\r\nCSeq: 1 REGISTER\r\n l\r\n\r\n')),
+    'Ethernet/IPv4/UDP/SIP',
+  );
+  assert.equal(layersOf(sip('no newline at all')), 'Ethernet/IPv4/UDP/SIP');
+  assert.equal(layersOf(sip('HELLO sip:x SIP/2.0\r\n\r\n')), 'Ethernet/IPv4/UDP !2');
+  assert.equal(layersOf(sip('INVITE sip:x SIP/3.0\r\n\r\n')), 'Ethernet/IPv4/UDP !2');
+  assert.equal(layersOf(sip('SIP/2.0 2x0 OK\r\n\r\n')), 'Ethernet/IPv4/UDP !2');
+  assert.equal(layersOf(sip('SIP/2.0 200 OK\r\nCSeq: 1 FETCH\r\n\r\n')), 'Ethernet/IPv4/UDP !2');
+  assert.equal(
+    layersOf(sip('INVITE sip:x SIP/2.0\r\nContent-Length: ten\r\n\r\n')),
+    'Ethernet/IPv4/UDP !2',
+  );
+  assert.equal(
+    layersOf(sip('INVITE sip:x SIP/2.0\r\n folded first\r\n\r\n')),
+    'Ethernet/IPv4/UDP !2',
+  );
+  assert.equal(layersOf(sip('INVITE sip:x\r\n\r\n')), 'Ethernet/IPv4/UDP !2');
+});

@@ -51,6 +51,7 @@ function udpPortTable(mplsPorts: readonly number[]): Uint8Array {
   t[547] = Layer.DHCPv6;
   t[3784] = Layer.BFD;
   t[2152] = Layer.GTPv1U;
+  t[5060] = Layer.SIP;
   for (const p of mplsPorts) if (p > 0 && p < 65536) t[p] = Layer.MPLS;
   return t;
 }
@@ -226,6 +227,7 @@ function walk(
       case Layer.IGMP:
       case Layer.DHCPv6:
       case Layer.BFD:
+      case Layer.SIP:
         step = appLayer(f, b, off, end, step);
         break;
       case Layer.Fragment:

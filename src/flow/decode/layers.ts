@@ -91,13 +91,15 @@ export const Layer = {
   PPPoE: 66,
   /** PPP (after PPPoE, EtherType 0x880b or link type 9): then IPv4, IPv6 or MPLS. */
   PPP: 67,
+  /** SIP on UDP 5060. */
+  SIP: 68,
 } as const;
 
 /** One of the Layer codes. */
 export type LayerType = (typeof Layer)[keyof typeof Layer];
 
 /** Highest Layer code in use (size tables indexed by layer code with LAYER_COUNT + 1). */
-export const LAYER_COUNT = 67;
+export const LAYER_COUNT = 68;
 
 /**
  * gopacket's LayerType String() for each code (index = code; index 0 is unused): the names Skydive
