@@ -5,7 +5,8 @@
 // its rules.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { NodeJSON } from '../../src/client/index.js';
+import { join } from 'node:path';
+import type { ApiError, NodeJSON } from '../../src/client/index.js';
 import { startPostgres } from '../../src/storage/testing/postgres-server.js';
 import { eventually, startTestAnalyzer, tempDir } from './helpers.js';
 
@@ -59,6 +60,30 @@ describe('shared storage', () => {
     const text = res.body.toString('utf8');
     assert.match(text, /skydive_resource_store_up\{[^}]*backend="postgres"[^}]*\} 1/);
     assert.match(text, /skydive_flow_store_dropped_total\{[^}]*backend="postgres"[^}]*\} 0/);
+  });
+
+  it('starts and serves live queries while its PostgreSQL database is unreachable', async (t) => {
+    const dir = tempDir(t, 'sktest-nopg-');
+    const overrides = {
+      'storage.pg': {
+        driver: 'postgres',
+        host: join(dir, 'no-server'), // a socket directory nobody listens in
+        database: 'skydive',
+        connect_timeout: 1,
+      },
+      'analyzer.topology.backend': 'pg',
+      'analyzer.flow.backend': 'pg',
+    };
+    const an = await startTestAnalyzer(t, { hostId: 'an-nopg', overrides, logs: 'silent' });
+    const c = an.client();
+    assert.ok(Array.isArray(await c.nodes('G.V()')), 'live topology queries work');
+    await assert.rejects(c.list('noderule'), (err: ApiError) => {
+      assert.equal(err.status, 503);
+      assert.equal(err.code, 'SKY_ERR_STORAGE_UNAVAILABLE');
+      return true;
+    });
+    const res = await c.request('GET', '/metrics', { operation: 'metrics' });
+    assert.match(res.body.toString('utf8'), /skydive_resource_store_up\{[^}]*\} 0/);
   });
 
   it('keeps rules in the SQLite files across a restart of the analyzer', async (t) => {
