@@ -15,9 +15,13 @@ const dir =
   process.env['SKYDIVE_PCAPTRACES'] ??
   new URL('../../../../shared/pcaptraces', import.meta.url).pathname;
 
-function decodeAll(file: string, each: (f: DecodedFrame) => void): void {
+function decodeAll(
+  file: string,
+  each: (f: DecodedFrame) => void,
+  mplsUdpPorts: number[] = [],
+): void {
   const { linkType, records } = readPcapRecords(`${dir}/${file}`);
-  const dec = new FrameDecoder();
+  const dec = new FrameDecoder({ extraLayers: 0, ipDefrag: false, mplsUdpPorts });
   const f = createDecodedFrame();
   for (const r of records) {
     dec.decode(linkType, r.data, f, r.timestampMicros);
@@ -94,6 +98,28 @@ describe(
       });
       assert.equal(syns.length, 1);
       assert.match(syns[0]!, /^[0-9a-f:]+ \d+ > [0-9a-f:]+ \d+$/);
+    });
+
+    it('reads the endpoints Skydive expects from the contrail MPLS-over-UDP capture', () => {
+      const seen: string[] = [];
+      decodeAll(
+        'contrail-udp-mpls-eth-and-ipv4.pcap',
+        (f) => {
+          const udp = findLayer(f, Layer.UDP);
+          const inner = findLastLayer(f, Layer.IPv4);
+          const l4 = f.count - 1 - (f.types[f.count - 1] === Layer.Payload ? 1 : 0);
+          const ports =
+            f.types[l4] === Layer.TCP ? ` ${fields.srcPort(f, l4)}>${fields.dstPort(f, l4)}` : '';
+          seen.push(
+            `${fields.srcPort(f, udp)}>${fields.dstPort(f, udp)} ${addr(f, inner, true)}>${addr(f, inner, false)}${ports}`,
+          );
+        },
+        [51234],
+      );
+      assert.deepEqual(seen.sort(), [
+        '51822>51234 10.65.65.4>10.65.65.5 52477>80',
+        '53580>51234 10.65.65.5>10.35.35.3',
+      ]);
     });
 
     it('reads GRE keys as the network ID of the tunnel level', () => {
