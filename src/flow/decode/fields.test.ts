@@ -116,9 +116,11 @@ describe(
         },
         [51234],
       );
+      // Skydive's flows: UDP 53580 (120 bytes) carries the 74-byte Ethernet/TCP frame, UDP 51822
+      // (150 bytes) the 104-byte IPv4/ICMPv4 packet.
       assert.deepEqual(seen.sort(), [
-        '51822>51234 10.65.65.4>10.65.65.5 52477>80',
-        '53580>51234 10.65.65.5>10.35.35.3',
+        '51822>51234 10.65.65.5>10.35.35.3',
+        '53580>51234 10.65.65.4>10.65.65.5 52477>80',
       ]);
     });
 
