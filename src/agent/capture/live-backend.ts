@@ -2,7 +2,13 @@
 // The agent's default capture backend: a libpcap source (afpacket or pcap) opened in the node's
 // network namespace feeds a flow table built from the capture's options; the table is ticked on
 // flow.update and flow.expire, its updates and a Stats message every 10 s go to the analyzers.
-import { LibpcapSource } from '../../capture/index.js';
+import {
+  LibpcapSource,
+  PcapSocketSource,
+  SFlowSource,
+  type BatchSink,
+  type CaptureSource,
+} from '../../capture/index.js';
 import { FlowTable } from '../../flow/table/index.js';
 import type { Flow } from '../../protocol/flow.js';
 import type { BackendContext } from './index.js';
@@ -63,24 +69,73 @@ export function runTable(
   };
 }
 
-/** The default backend: afpacket and pcap captures through libpcap. */
+interface ListenerSettings {
+  bind_address?: string;
+  port_min?: number;
+  port_max?: number;
+  min_port?: number;
+}
+
+/** agent.flow.<kind> listener settings (bind address and port range). */
+function listener(ctx: BackendContext, kind: 'sflow' | 'pcapsocket'): ListenerSettings {
+  const flow = (ctx.config.agent as unknown as { flow?: Record<string, ListenerSettings> }).flow;
+  return flow?.[kind] ?? {};
+}
+
+/** The packet source of a capture; `socket` is the address shown as PCAPSocket/SFlowSocket. */
+function sourceFor(
+  spec: CaptureSpec,
+  ctx: BackendContext,
+  sink: BatchSink,
+): { source: CaptureSource; socket: () => Partial<Record<'PCAPSocket' | 'SFlowSocket', string>> } {
+  const c = spec.capture;
+  if (spec.type === 'pcapsocket') {
+    const l = listener(ctx, 'pcapsocket');
+    const src = new PcapSocketSource({
+      bindAddress: l.bind_address ?? '127.0.0.1',
+      portMin: l.port_min ?? l.min_port ?? 8100,
+      portMax: l.port_max ?? (l as { max_port?: number }).max_port ?? 8132,
+      sink,
+    });
+    return { source: src, socket: () => (src.address ? { PCAPSocket: src.address } : {}) };
+  }
+  if (spec.type === 'sflow') {
+    const l = listener(ctx, 'sflow');
+    const src = new SFlowSource({
+      bindAddress: l.bind_address ?? '127.0.0.1',
+      ...(c.Port ? { port: c.Port } : { portMin: l.port_min ?? 6345, portMax: l.port_max ?? 6355 }),
+      sink,
+    });
+    return { source: src, socket: () => (src.address ? { SFlowSocket: src.address } : {}) };
+  }
+  const src = new LibpcapSource({
+    kind: spec.type === 'pcap' ? 'pcap' : 'afpacket',
+    device: spec.ifName,
+    ...(spec.netnsPath ? { netns: spec.netnsPath } : {}),
+    bpf: c.BPFFilter ?? '',
+    ...(c.HeaderSize ? { snaplen: c.HeaderSize } : {}),
+    sink,
+  });
+  return { source: src, socket: () => ({}) };
+}
+
+/** The default backend: afpacket and pcap through libpcap, pcapsocket and sflow listeners. */
 export function liveCaptureBackend(ctx: BackendContext): CaptureBackend {
   return {
-    types: ['afpacket', 'pcap'],
+    types: ['afpacket', 'pcap', 'pcapsocket', 'sflow'],
     async start(spec): Promise<RunningCapture> {
       const table = tableFor(spec, ctx);
       const c = spec.capture;
-      const source = new LibpcapSource({
-        kind: spec.type === 'pcap' ? 'pcap' : 'afpacket',
-        device: spec.ifName,
-        ...(spec.netnsPath ? { netns: spec.netnsPath } : {}),
-        bpf: c.BPFFilter ?? '',
-        ...(c.HeaderSize ? { snaplen: c.HeaderSize } : {}),
-        sink: (batch) => table.feed(batch),
-      });
+      const { source, socket } = sourceFor(spec, ctx, (batch) => table.feed(batch));
       await source.start();
       ctx.logger.info(
-        { capture: c.UUID, device: spec.ifName, netns: spec.netnsPath, type: spec.type },
+        {
+          capture: c.UUID,
+          device: spec.ifName,
+          netns: spec.netnsPath,
+          type: spec.type,
+          ...socket(),
+        },
         'capturing',
       );
       const stopTable = runTable(table, ctx, () => {
@@ -92,6 +147,7 @@ export function liveCaptureBackend(ctx: BackendContext): CaptureBackend {
           const s = source.stats();
           return { PacketsReceived: s.packets, PacketsDropped: s.kernelDrops, PacketsIfDropped: 0 };
         },
+        metadata: socket,
         tableStats: () => ({ ...table.counters, size: table.size }),
         async stop() {
           await source.stop();
