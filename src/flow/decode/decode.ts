@@ -179,6 +179,9 @@ function walk(
       case Layer.PPPoE:
         step = link.pppoe(f, b, off, end);
         break;
+      case Layer.CiscoDiscovery:
+        step = link.cdp(f, b, off, end);
+        break;
       case Layer.PPP:
         step = link.ppp(f, b, off, end);
         break;

@@ -93,13 +93,16 @@ export const Layer = {
   PPP: 67,
   /** SIP on UDP 5060. */
   SIP: 68,
+  /** Cisco Discovery Protocol (SNAP type 0x2000), then its TLVs as CiscoDiscoveryInfo. */
+  CiscoDiscovery: 69,
+  CiscoDiscoveryInfo: 70,
 } as const;
 
 /** One of the Layer codes. */
 export type LayerType = (typeof Layer)[keyof typeof Layer];
 
 /** Highest Layer code in use (size tables indexed by layer code with LAYER_COUNT + 1). */
-export const LAYER_COUNT = 68;
+export const LAYER_COUNT = 70;
 
 /**
  * gopacket's LayerType String() for each code (index = code; index 0 is unused): the names Skydive

@@ -111,3 +111,18 @@ it('decodes PPPoE sessions to PPP and IP, and stops on discovery', () => {
   assert.equal(layersOf(cat([0x21], ip), 9), 'PPP/IPv4/ICMPv4');
   assert.equal(layersOf(cat([0x00, 0x20], ip), 9), ' !2');
 });
+
+it('decodes CDP behind LLC/SNAP as CiscoDiscovery/CiscoDiscoveryInfo', () => {
+  const tlvs = [0, 1, 0, 8, 0x72, 0x31, 0x2d, 0x61, 0, 3, 0, 6, 0x47, 0x30];
+  const cdpFrame = (body: number[]) => {
+    const snap = cat([0xaa, 0xaa, 0x03, 0x00, 0x00, 0x0c], be16(0x2000), body);
+    return eth(snap.length, snap, [0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc]);
+  };
+  assert.equal(
+    layersOf(cdpFrame([2, 180, 0, 0, ...tlvs])),
+    'Ethernet/LLC/SNAP/CiscoDiscovery/CiscoDiscoveryInfo',
+  );
+  assert.equal(layersOf(cdpFrame([3, 180, 0, 0, ...tlvs])), 'Ethernet/LLC/SNAP !2');
+  assert.equal(layersOf(cdpFrame([2, 180, 0, 0, 0, 1, 0, 2])), 'Ethernet/LLC/SNAP !2');
+  assert.equal(layersOf(cdpFrame([2, 180, 0, 0, 0, 1, 0, 40, 1])), 'Ethernet/LLC/SNAP !1');
+});

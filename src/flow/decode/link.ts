@@ -235,3 +235,25 @@ export function ppp(f: DecodedFrame, b: Uint8Array, off: number, end: number): n
   if (proto === 0x281 || proto === 0x283) return Layer.MPLS;
   return UNKNOWN;
 }
+
+/**
+ * CDP: version 1 or 2, then TLVs that must each be at least 4 bytes and fit. gopacket adds the
+ * CiscoDiscovery header layer and a CiscoDiscoveryInfo layer over the TLVs (when there are any).
+ */
+export function cdp(f: DecodedFrame, b: Uint8Array, off: number, end: number): number {
+  if (end - off < 4) return short(f);
+  if (b[off] !== 1 && b[off] !== 2) return fail(f, DecodeError.Malformed);
+  for (let o = off + 4; o < end; ) {
+    if (end - o < 4) return short(f);
+    const len = u16(b, o + 2);
+    if (len < 4) return fail(f, DecodeError.Malformed);
+    if (len > end - o) return short(f);
+    o += len;
+  }
+  push(f, Layer.CiscoDiscovery, off, end - off, 4);
+  if (end > off + 4) {
+    if (f.count >= f.types.length) return fail(f, DecodeError.TooManyLayers);
+    push(f, Layer.CiscoDiscoveryInfo, off + 4, end - off - 4, end - off - 4);
+  }
+  return STOP;
+}

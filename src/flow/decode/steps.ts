@@ -54,6 +54,7 @@ export const ETHER_STEP: Uint8Array = (() => {
   t[0x88cc] = Layer.LinkLayerDiscovery;
   t[0x88be] = Layer.ERSPANII;
   t[0x888e] = Layer.EAPOL;
+  t[0x2000] = Layer.CiscoDiscovery;
   t[0x8863] = Layer.PPPoE;
   t[0x8864] = Layer.PPPoE;
   t[0x880b] = Layer.PPP;
