@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Application steps of the layer walk: DNS, DHCPv4, VRRPv2, NTP and IGMP are layers only when gopacket
-// would decode them, so these checks follow gopacket's rules without building anything.
+// Application steps of the layer walk: DNS, DHCPv4, DHCPv6, VRRPv2, NTP, BFD, SIP and IGMP are layers
+// only when gopacket would decode them, so these checks follow gopacket's rules without building anything.
 import { DecodeError, Layer } from './layers.js';
 import type { DecodedFrame } from './layers.js';
 import { u16 } from './bytes.js';

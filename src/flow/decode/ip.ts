@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Network steps of the layer walk: IPv4 (options checked as gopacket does), IPv6 with its hop-by-hop,
-// routing, fragment and destination-options headers, and raw-IP link types (version nibble).
+// routing, fragment and destination-options headers, IPsec AH/ESP, and raw-IP link types.
 import { DecodeError, Layer } from './layers.js';
 import type { DecodedFrame } from './layers.js';
 import { u16 } from './bytes.js';

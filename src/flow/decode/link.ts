@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Link-level steps of the layer walk: Ethernet, 802.1Q/QinQ, Linux SLL, BSD loopback, LLC/SNAP/STP,
-// LLDP, ARP, MPLS (with Skydive's IPv4/IPv6/Ethernet payload guess) and the ERSPAN II header.
+// LLDP, CDP, ARP, MPLS (with Skydive's IPv4/IPv6/Ethernet payload guess), ERSPAN II, EAPOL, EtherIP,
+// PPPoE and PPP.
 import { DecodeError, Layer } from './layers.js';
 import type { DecodedFrame } from './layers.js';
 import { u16 } from './bytes.js';

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Transport steps of the layer walk: TCP (options checked, not kept), UDP (next layer by port table),
-// SCTP common header, ICMPv4, ICMPv6 and the ICMPv6 messages gopacket decodes (echo, NDP, MLD).
+// UDP-Lite, SCTP and its chunks, ICMPv4, ICMPv6 and the ICMPv6 messages gopacket decodes (echo, NDP, MLD).
 import { DecodeError, Layer } from './layers.js';
 import type { DecodedFrame } from './layers.js';
 import { u16 } from './bytes.js';
