@@ -134,12 +134,11 @@ test(
     assert.equal(second.address, address);
     const status = (await client.status()) as { Storage?: { Backend?: string } };
     assert.equal(status.Storage?.Backend, 'sqlite');
-    // history up to the last flush
-    assert.equal(
-      await count(client, `G.At(${known}).V().Has('Type', 'ingest').Count()`),
-      ingested,
-      'every change flushed before the kill is there',
-    );
+    // history up to the last flush: all that answered before the kill (and perhaps more, when
+    // the writer committed further changes of that time after the query had read)
+    const kept = await count(client, `G.At(${known}).V().Has('Type', 'ingest').Count()`);
+    assert.ok(kept >= ingested, `${kept} of the ${ingested} elements seen before the kill`);
+    assert.ok(kept <= sent, `${kept} elements, ${sent} sent`);
     assert.equal(await count(client, `G.At(${known}).V().Has('Type', 'durable').Count()`), 50);
     // the publisher is gone and the restart closed what the dead analyzer left open
     assert.equal(await count(client, "G.At('-0s').V().Has('Type', 'ingest').Count()"), 0);

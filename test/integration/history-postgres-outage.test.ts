@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, subscribe, type StructMessage } from '../../src/client/index.js';
 import { postgresAvailable, startPostgres } from '../../src/storage/testing/postgres-server.js';
 import { SUITE, settle } from './agent-kit.js';
-import { startTestAnalyzer } from './helpers.js';
+import { eventually, startTestAnalyzer } from './helpers.js';
 
 interface Storage {
   Backend: string;
@@ -105,7 +105,11 @@ test(
 
     pg.start();
     down = false;
-    await settle(async () => assert.equal((await storage()).Backlog, 0, 'backlog drained'));
+    // the writer retries with a growing delay (up to 30 s): the drain may start that much later
+    await eventually(async () => assert.equal((await storage()).Backlog, 0, 'backlog drained'), {
+      timeoutMs: 90_000,
+      intervalMs: 100,
+    });
     assert.equal(await client.query(`G.At(${during}).V().Has('Type', 'pgdown').Count()`), 20);
     assert.equal(await client.query(`G.At(${during}).V().Has('Type', 'pgup').Count()`), 1);
     const after = await storage();
