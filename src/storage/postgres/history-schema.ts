@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The PostgreSQL schema and statements of the history store. Same layout as SQLite's (Type/Name
 // columns for pushdown, `to_ms` = OPEN while current); batches go in through unnest() arrays.
-import { OPEN } from '../sqlite/history-schema.js';
+// Rows are read as arrays in the column order of the SQLite schema and mapped by its fromSql.
+import { COLUMNS, OPEN } from '../sqlite/history-schema.js';
 
 export { OPEN };
 
@@ -36,11 +37,6 @@ CREATE INDEX IF NOT EXISTS history_by_name ON history_revisions (name, to_ms, fr
 `;
 
 const T = 'history_revisions';
-
-/** Columns read back, aliased to RevisionRow's field names. */
-export const COLUMNS =
-  'kind, id, from_ms AS "from", to_ms AS "to", host, origin, created_at AS "createdAt", ' +
-  'updated_at AS "updatedAt", deleted_at AS "deletedAt", revision, parent, child, metadata';
 
 export const SQL = {
   /** $1 kinds, $2 ids, $3 times, $4 deletedAt (null: keep): closes the open revisions. */
