@@ -68,7 +68,7 @@ describe('live captures in namespaces', { ...SUITE, skip: !isRoot && 'needs root
       hostId: `sktest-fl-${scratch.id}`,
       analyzers: [an.address],
       probes: [netnsProbe as Probe<never>, netlinkProbe as Probe<never>, fakeProbe('hardware')],
-      overrides: { 'flow.update': 1 },
+      // flow.update stays 60 s: live Flows() asks the agents' tables (Flow/TableQuery).
     });
   });
   after(() => {

@@ -4,7 +4,8 @@
 import type { Logger } from 'pino';
 import type { SkydiveConfig } from '../../config/index.js';
 import type { Graph } from '../../graph/index.js';
-import { Namespace } from '../../protocol/index.js';
+import { FlowMessageType, Namespace } from '../../protocol/index.js';
+import { encodeFlowSet, encodeTableReply } from '../../protocol/flow.js';
 import type { Uplink } from '../uplink/index.js';
 import type { AgentSettings } from '../settings.js';
 import { FlowSender } from './flow-sender.js';
@@ -96,6 +97,17 @@ export function startCaptures(opts: {
     statsUpdateMs: (stats?.stats_update ?? 1) * 1000,
   });
   opts.uplink.onRequest(Namespace.OnDemandCapture, (msg, reply) => manager.handle(msg, reply));
+  // Live flow queries (§2.12): every flow of every running capture as one FlowSet; the analyzer
+  // filters, sorts and merges.
+  opts.uplink.onRequest(Namespace.Flow, (msg, reply) => {
+    if (msg.Type !== FlowMessageType.TableQuery) {
+      reply(FlowMessageType.TableResult, new Uint8Array(), 400);
+      return;
+    }
+    const now = Date.now();
+    const set = encodeFlowSet({ Flows: manager.flows(), Start: now, End: now });
+    reply(FlowMessageType.TableResult, encodeTableReply({ Status: 200, FlowSetBytes: [set] }));
+  });
   sender.start();
   return {
     manager,

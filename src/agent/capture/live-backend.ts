@@ -149,6 +149,7 @@ export function liveCaptureBackend(ctx: BackendContext): CaptureBackend {
         },
         metadata: socket,
         tableStats: () => ({ ...table.counters, size: table.size }),
+        flows: () => table.flows(true),
         async stop() {
           await source.stop();
           stopTable();

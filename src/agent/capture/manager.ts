@@ -9,6 +9,7 @@ import {
   type OnDemandMsg,
   type StructMessage,
 } from '../../protocol/index.js';
+import type { Flow } from '../../protocol/flow.js';
 import {
   captureTypeFor,
   type Capture,
@@ -53,6 +54,8 @@ export interface RunningCapture {
   metadata?(): Partial<CaptureMetadata>;
   /** The flow table's size and counters (for /metrics). */
   tableStats?(): TableStats;
+  /** Every flow of the table now, raw packets included (live Flow/TableQuery, §2.12). */
+  flows?(): Flow[];
   stop(): Promise<void>;
 }
 
@@ -137,6 +140,17 @@ export class CaptureManager {
             counters: t.running.counters(),
             table: t.running.tableStats?.(),
           });
+    return out;
+  }
+
+  /** The current flows of every running capture (answers the analyzers' table queries). */
+  flows(): Flow[] {
+    const out: Flow[] = [];
+    for (const tasks of this.tasks.values())
+      for (const t of tasks.values()) {
+        const f = t.running?.flows?.();
+        if (f) for (const x of f) out.push(x);
+      }
     return out;
   }
 

@@ -8,13 +8,18 @@ import { registerFlowMetrics } from './metrics.js';
 import { listenUdpFlows, type UdpFlowListener } from './udp.js';
 import type { Endpoint, WsServices } from '../../api/ws/endpoint.js';
 import { InvalidArgumentError, type Node } from '../../graph/index.js';
-import { WsPath } from '../../protocol/index.js';
+import { FlowMessageType, Namespace, WsPath, newStructMessage } from '../../protocol/index.js';
 import type { ResourceStore } from '../../storage/resource-store.js';
 import type { AnalyzerContext } from '../context.js';
 import { OnDemandController } from '../ondemand/controller.js';
 import type { AnalyzerWebSocketHub } from '../ws/index.js';
 import { flowExtensions, type FlowSource } from '../../flow/query/extension.js';
-import type { Flow } from '../../protocol/flow.js';
+import {
+  decodeFlowSet,
+  decodeTableReply,
+  encodeTableQuery,
+  type Flow,
+} from '../../protocol/flow.js';
 import { agentFlowRoute, subscriberFlowEndpoint, type AgentFlowRoute } from './endpoints.js';
 import { FlowServer, type FlowSink } from './flow-server.js';
 
@@ -42,6 +47,30 @@ export interface FlowServicesOptions {
   bulkDelayMs?: number;
 }
 
+/** One agent's table flows (Flow/TableQuery); nothing when it is gone, slow or refuses. */
+async function queryTable(
+  hub: AnalyzerWebSocketHub,
+  host: string,
+  ctx: AnalyzerContext,
+): Promise<Flow[]> {
+  const conn = hub.agent(host);
+  if (!conn) return [];
+  try {
+    const msg = newStructMessage(
+      Namespace.Flow,
+      FlowMessageType.TableQuery,
+      encodeTableQuery({ Type: 'SearchQuery' }),
+    );
+    const reply = await conn.request(msg, 2000);
+    if (reply.Status !== 200 || !(reply.Obj instanceof Uint8Array)) return [];
+    const table = decodeTableReply(reply.Obj);
+    return table.FlowSetBytes.flatMap((b) => decodeFlowSet(b).Flows);
+  } catch (err) {
+    ctx.logger.debug({ host, err: (err as Error).message }, 'flow table query failed');
+    return [];
+  }
+}
+
 /** Stores flows (already in their Skydive JSON form). */
 function storeSink(store: FlowStoreLike): FlowSink {
   return { insert: (flows) => store.insert(flows) };
@@ -61,6 +90,7 @@ export class FlowServices {
   ondemand: OnDemandController | undefined;
   private agentRoute: AgentFlowRoute | undefined;
   private udp: UdpFlowListener | undefined;
+  private hub: AnalyzerWebSocketHub | undefined;
 
   constructor(
     private readonly ctx: AnalyzerContext,
@@ -82,13 +112,27 @@ export class FlowServices {
       for (const ext of flowExtensions(this.source())) ctx.gremlin.register(ext);
   }
 
+  /**
+   * Live flows: the agents' tables now (Flow/TableQuery, §2.12), merged over the latest updates
+   * received (an agent that does not answer within 2 s contributes what it last sent).
+   */
+  private async liveFlows(): Promise<Flow[]> {
+    const byUUID = new Map<string, Flow>();
+    for (const f of this.server.live.all()) byUUID.set(f.UUID!, f);
+    const hub = this.hub;
+    if (!hub) return [...byUUID.values()];
+    const hosts = Object.keys(this.ctx.status.snapshot('Agents'));
+    const replies = await Promise.all(hosts.map((h) => queryTable(hub, h, this.ctx)));
+    for (const flows of replies) for (const f of flows) if (f.UUID) byUUID.set(f.UUID, f);
+    return [...byUUID.values()];
+  }
+
   /** What Flows() reads: the latest flows received, and the store under At/Context. */
   private source(): FlowSource {
     const store = this.opts.store;
-    const live = this.server.live;
     return {
       expireMs: num(this.ctx, 'flow.expire', 600) * 1000,
-      live: () => live.all(),
+      live: () => this.liveFlows(),
       ...(store
         ? {
             stored: async (range, tids) => {
@@ -133,6 +177,7 @@ export class FlowServices {
   /** Starts the agent flow endpoint and the capture controller. */
   attach(hub: AnalyzerWebSocketHub, resources: ResourceStore): void {
     const ctx = this.ctx;
+    this.hub = hub;
     this.agentRoute = agentFlowRoute(ctx, this.server);
     hub.addRoute(WsPath.AgentFlow, this.agentRoute.route);
     this.ondemand = new OnDemandController({
