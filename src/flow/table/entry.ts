@@ -25,6 +25,29 @@ export const Proto = { ETHERNET: 0, IPV4: 1, TCP: 2, UDP: 3, SCTP: 4, IPV6: 5 } 
 export class FlowEntry {
   /** Slot in the FlowIndex (−1 once removed); its addresses live in FlowIndex.addr at id * ADDR_STRIDE. */
   id = -1;
+  /** Recency clock of the last relink (FlowIndex.touch). */
+  stamp = 0;
+  /**
+   * Hot per-packet fields first, so that they share the object's first cache lines. Last packet time
+   * is kept in ms since `base` (the table's first packet) so that it stays a small integer instead of
+   * a boxed double written on every packet.
+   */
+  lastRel = 0;
+  /** An RTT measurement is open (rtt1st holds its first packet time). */
+  rttPending = false;
+  abPackets = 0;
+  abBytes = 0;
+  baPackets = 0;
+  baBytes = 0;
+  updateVersion = 0;
+  hasLink = false;
+  /** Source MAC of the first packet as 16 + 32 bits, for the A→B test. */
+  macAHi = 0;
+  macALo = 0;
+  netProto = -1;
+  transProto = -1;
+  transA = 0;
+  rtt1st = 0;
   /** XXH64 digests as 32-bit halves: TrackingID (L2 key), L3TrackingID, UUID, parent UUID. */
   l2Hi = 0;
   l2Lo = 0;
@@ -42,17 +65,9 @@ export class FlowEntry {
   nodeTID = '';
   captureID = '';
 
-  hasLink = false;
   linkID = 0;
-  /** Source MAC of the first packet as 16 + 32 bits, for the A→B test. */
-  macAHi = 0;
-  macALo = 0;
-
-  netProto = -1;
   netID = 0;
 
-  transProto = -1;
-  transA = 0;
   transB = 0;
 
   icmpType = -1;
@@ -60,13 +75,8 @@ export class FlowEntry {
   icmpID = 0;
 
   start = 0;
-  last = 0;
-  abPackets = 0;
-  abBytes = 0;
-  baPackets = 0;
-  baBytes = 0;
+  base = 0;
   rtt = 0;
-  rtt1st = 0;
 
   /** Metric at the previous update tick (Skydive's lastMetric). */
   lAbPackets = 0;
@@ -74,7 +84,6 @@ export class FlowEntry {
   lBaPackets = 0;
   lBaBytes = 0;
   lastUpdate: FlowMetric | null = null;
-  updateVersion = 0;
 
   finishType = 0;
   tcpMetric: TCPMetric | null = null;
@@ -86,6 +95,11 @@ export class FlowEntry {
   rawPackets: RawPacket[] | null = null;
   rawCaptured = 0;
   tcpStreams: [TcpStream | null, TcpStream | null] | null = null;
+
+  /** Time of the last packet, ms since the epoch. */
+  get last(): number {
+    return this.base + this.lastRel;
+  }
 
   /** The UUID as text. */
   get uuid(): string {

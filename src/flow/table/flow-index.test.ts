@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FlowEntry } from './entry.js';
-import { FlowIndex, hashKey } from './flow-index.js';
+import { FlowIndex, hashKey, keyHash } from './flow-index.js';
 
 function key(i: number): Uint8Array {
   const b = new Uint8Array(8 + (i % 40));
@@ -19,22 +19,26 @@ test('finds every key after growth and random removals; removed keys are gone', 
   for (let i = 0; i < 20000; i++) {
     const e = new FlowEntry();
     const k = key(i);
-    idx.insert(e, k, k.length, hashKey(k, k.length));
+    hashKey(k, k.length);
+    idx.insert(e, keyHash[0]!, keyHash[1]!);
     entries.push(e);
   }
   assert.equal(idx.size, 20000);
   for (let i = 0; i < 20000; i += 3) idx.remove(entries[i]!);
   for (let i = 0; i < 20000; i++) {
     const k = key(i);
-    const found = idx.find(k, k.length, hashKey(k, k.length));
+    hashKey(k, k.length);
+    const found = idx.find(keyHash[0]!, keyHash[1]!);
     assert.equal(found, i % 3 === 0 ? null : entries[i], `key ${i}`);
   }
   // freed ids are reused and the new keys are found
   for (let i = 20000; i < 23000; i++) {
     const e = new FlowEntry();
     const k = key(i);
-    idx.insert(e, k, k.length, hashKey(k, k.length));
-    assert.equal(idx.find(k, k.length, hashKey(k, k.length)), e);
+    hashKey(k, k.length);
+    idx.insert(e, keyHash[0]!, keyHash[1]!);
+    hashKey(k, k.length);
+    assert.equal(idx.find(keyHash[0]!, keyHash[1]!), e);
   }
   assert.equal(idx.size, 20000 - 6667 + 3000);
 });
@@ -44,7 +48,8 @@ test('recency: touch moves an entry to the newest end; oldest is evicted first',
   const es = [0, 1, 2].map((i) => {
     const e = new FlowEntry();
     const k = key(i);
-    idx.insert(e, k, k.length, hashKey(k, k.length));
+    hashKey(k, k.length);
+    idx.insert(e, keyHash[0]!, keyHash[1]!);
     return e;
   });
   idx.touch(es[0]!);

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Flows by key bytes: open addressing over typed arrays (slot → hash, entry id), the keys in one byte
-// arena by entry id, and the recency list as id links, so a lookup touches contiguous memory and
-// dereferences the flow object only once it is found. No allocation per lookup.
+// Flows by key: open addressing over one interleaved Int32Array (per slot: two 32-bit halves of a
+// 64-bit hash of the key bytes, and the entry id), recency as id links. Like Skydive, whose table is
+// keyed by the 64-bit XXH64 of the same bytes, a flow is identified by a 64-bit digest of its key; a
+// lookup reads one slot line and then the entry itself. No allocation per lookup.
 
 import type { FlowEntry } from './entry.js';
-
-/** Bytes kept per key (the longest key, IPv6 + VXLAN + ICMP + MAC + parent UUID, is 102). */
-export const KEY_STRIDE = 128;
 
 /**
  * Bytes of first-packet addresses kept per entry id in FlowIndex.addr: source MAC (0), destination
@@ -16,47 +14,59 @@ export const ADDR_STRIDE = 48;
 export const ADDR_SRC_IP = 16;
 export const ADDR_DST_IP = 32;
 
-/** Murmur3-style 32-bit hash of b[0, len). */
-export function hashKey(b: Uint8Array, len: number): number {
-  let h = len;
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    let k =
-      (b[i] as number) |
-      ((b[i + 1] as number) << 8) |
-      ((b[i + 2] as number) << 16) |
-      ((b[i + 3] as number) << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  let k = 0;
-  for (let s = 0; i < len; i++, s += 8) k |= (b[i] as number) << s;
-  if (k !== 0) {
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-  }
+/** Int32 slots per table slot: hash high, hash low, entry id (−1 = empty), unused. */
+const SLOT = 4;
+
+/** The two halves of the last hashKey() (int32 each). */
+export const keyHash = new Int32Array(2);
+
+function mix(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  h ^= Math.imul(k, 0x1b873593);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return h ^ (h >>> 16);
 }
 
-/** Flow entries by key bytes, with least-recently-used order. */
+/** Two independent Murmur3-style 32-bit hashes of b[0, len) into keyHash (one pass). */
+export function hashKey(b: Uint8Array, len: number): void {
+  let h1 = len;
+  let h2 = len ^ 0x9747b28c;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const k =
+      (b[i] as number) |
+      ((b[i + 1] as number) << 8) |
+      ((b[i + 2] as number) << 16) |
+      ((b[i + 3] as number) << 24);
+    h1 = mix(h1, k);
+    h2 = mix(h2, k ^ 0x5bd1e995);
+  }
+  let k = 0;
+  for (let s = 0; i < len; i++, s += 8) k |= (b[i] as number) << s;
+  h1 = mix(h1, k);
+  h2 = mix(h2, k ^ 0x5bd1e995);
+  keyHash[0] = fmix(h1);
+  keyHash[1] = fmix(h2);
+}
+
+/** Flow entries by 64-bit key hash, with least-recently-used order. */
 export class FlowIndex {
   size = 0;
   /** First-packet addresses by entry id (see ADDR_STRIDE). */
   addr = new Uint8Array(0);
   private cap = 0;
   private entries: (FlowEntry | null)[] = [];
-  private keys = new Uint8Array(0);
-  private keyLen = new Uint8Array(0);
-  private idHash = new Uint32Array(0);
+  /** Per id: hash high, hash low. */
+  private idHash = new Int32Array(0);
   private prev = new Int32Array(0);
   private next = new Int32Array(0);
   private freeIds: number[] = [];
@@ -64,17 +74,22 @@ export class FlowIndex {
   /** Most and least recently used ids (−1 when empty). */
   private newestId = -1;
   private oldestId = -1;
-  private slotId: Int32Array;
-  private slotHash: Uint32Array;
+  private slots: Int32Array;
   private mask: number;
+  private clock = 0;
 
   constructor(initialSlots = 1024) {
     let n = 16;
     while (n < initialSlots) n *= 2;
-    this.slotId = new Int32Array(n).fill(-1);
-    this.slotHash = new Uint32Array(n);
+    this.slots = FlowIndex.emptySlots(n);
     this.mask = n - 1;
     this.growIds(n >> 1);
+  }
+
+  private static emptySlots(n: number): Int32Array {
+    const s = new Int32Array(n * SLOT);
+    for (let i = 2; i < s.length; i += SLOT) s[i] = -1;
+    return s;
   }
 
   /** The least recently used entry. */
@@ -82,53 +97,21 @@ export class FlowIndex {
     return this.oldestId < 0 ? null : (this.entries[this.oldestId] ?? null);
   }
 
-  /** The entry whose key is b[0, len) with hash `hash`, or null. */
-  find(b: Uint8Array, len: number, hash: number): FlowEntry | null {
-    const slotId = this.slotId;
-    const slotHash = this.slotHash;
+  /** The entry whose key hash is (hi, lo), or null. */
+  find(hi: number, lo: number): FlowEntry | null {
+    const slots = this.slots;
     const mask = this.mask;
-    for (let i = hash & mask; ; i = (i + 1) & mask) {
-      const id = slotId[i] as number;
+    for (let i = lo & mask; ; i = (i + 1) & mask) {
+      const p = i * SLOT;
+      const id = slots[p + 2] as number;
       if (id < 0) return null;
-      if (slotHash[i] === hash && this.sameKey(id, b, len)) return this.entries[id] ?? null;
+      if (slots[p + 1] === lo && slots[p] === hi) return this.entries[id] ?? null;
     }
   }
 
-  private sameKey(id: number, b: Uint8Array, len: number): boolean {
-    if (this.keyLen[id] !== len) return false;
-    const keys = this.keys;
-    const base = id * KEY_STRIDE;
-    // four bytes at a time through 32-bit views when `b` is aligned (the table's scratch always is)
-    let i = 0;
-    if ((b.byteOffset & 3) === 0) {
-      const words = this.keyWords;
-      const bw = b.byteOffset === 0 && b.buffer === this.lastBuf ? this.lastWords : this.wordsOf(b);
-      const w = base >> 2;
-      const n = len >> 2;
-      for (; i < n; i++) if (words[w + i] !== bw[i]) return false;
-      i <<= 2;
-    }
-    for (; i < len; i++) if (keys[base + i] !== b[i]) return false;
-    return true;
-  }
-
-  private lastBuf: ArrayBufferLike | null = null;
-  private lastWords: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  private keyWords = new Int32Array(0);
-
-  private wordsOf(b: Uint8Array): Int32Array {
-    const w = new Int32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
-    if (b.byteOffset === 0) {
-      this.lastBuf = b.buffer;
-      this.lastWords = w;
-    }
-    return w;
-  }
-
-  /** Adds an entry under key b[0, len) (not present yet) as the most recently used. */
-  insert(e: FlowEntry, b: Uint8Array, len: number, hash: number): void {
-    if (len > KEY_STRIDE) throw new RangeError(`flow key of ${len} bytes`);
-    if ((this.size + 1) * 2 > this.slotId.length) this.growSlots();
+  /** Adds an entry under key hash (hi, lo) (not present yet) as the most recently used. */
+  insert(e: FlowEntry, hi: number, lo: number): void {
+    if ((this.size + 1) * 2 > this.slots.length / SLOT) this.growSlots();
     let id = this.freeIds.pop();
     if (id === undefined) {
       if (this.nextId === this.cap) this.growIds(this.cap * 2);
@@ -136,12 +119,11 @@ export class FlowIndex {
     }
     e.id = id;
     this.entries[id] = e;
-    this.keys.set(b.subarray(0, len), id * KEY_STRIDE);
-    this.keyLen[id] = len;
-    this.idHash[id] = hash;
-    this.place(id, hash);
+    this.idHash[id * 2] = hi;
+    this.idHash[id * 2 + 1] = lo;
+    this.place(id, hi, lo);
     this.size++;
-    this.stamp[id] = ++this.clock;
+    e.stamp = ++this.clock;
     this.linkHead(id);
   }
 
@@ -149,29 +131,30 @@ export class FlowIndex {
   remove(e: FlowEntry): void {
     const id = e.id;
     if (id < 0 || this.entries[id] !== e) return;
-    const slotId = this.slotId;
-    const slotHash = this.slotHash;
+    const slots = this.slots;
     const mask = this.mask;
-    let i = (this.idHash[id] as number) & mask;
-    while (slotId[i] !== id) {
-      if (slotId[i] === -1) return;
+    let i = (this.idHash[id * 2 + 1] as number) & mask;
+    while (slots[i * SLOT + 2] !== id) {
+      if (slots[i * SLOT + 2] === -1) return;
       i = (i + 1) & mask;
     }
     // backward-shift deletion keeps probe chains intact without tombstones
     let j = i;
     for (;;) {
       j = (j + 1) & mask;
-      const m = slotId[j] as number;
-      if (m < 0) break;
-      const home = (slotHash[j] as number) & mask;
+      const q = j * SLOT;
+      if ((slots[q + 2] as number) < 0) break;
+      const home = (slots[q + 1] as number) & mask;
       const between = i <= j ? home > i && home <= j : home > i || home <= j;
       if (!between) {
-        slotId[i] = m;
-        slotHash[i] = slotHash[j] as number;
+        const p = i * SLOT;
+        slots[p] = slots[q] as number;
+        slots[p + 1] = slots[q + 1] as number;
+        slots[p + 2] = slots[q + 2] as number;
         i = j;
       }
     }
-    slotId[i] = -1;
+    slots[i * SLOT + 2] = -1;
     this.size--;
     this.unlink(id);
     this.entries[id] = null;
@@ -185,20 +168,13 @@ export class FlowIndex {
    * packet on busy flows; the evicted flow is still among the least recently used).
    */
   touch(e: FlowEntry): void {
-    const id = e.id;
     const clock = ++this.clock;
-    if (this.newestId === id) {
-      this.stamp[id] = clock;
-      return;
-    }
-    if (this.size > 4096 && clock - (this.stamp[id] as number) < this.size >> 2) return;
-    this.stamp[id] = clock;
+    const id = e.id;
+    if (this.newestId === id || (this.size > 4096 && clock - e.stamp < this.size >> 2)) return;
+    e.stamp = clock;
     this.unlink(id);
     this.linkHead(id);
   }
-
-  private clock = 0;
-  private stamp = new Float64Array(0);
 
   /** Entries from the least to the most recently used (safe against removing the current one). */
   *all(): IterableIterator<FlowEntry> {
@@ -211,44 +187,36 @@ export class FlowIndex {
     }
   }
 
-  private place(id: number, hash: number): void {
-    const slotId = this.slotId;
+  private place(id: number, hi: number, lo: number): void {
+    const slots = this.slots;
     const mask = this.mask;
-    let i = hash & mask;
-    while ((slotId[i] as number) >= 0) i = (i + 1) & mask;
-    slotId[i] = id;
-    this.slotHash[i] = hash;
+    let i = lo & mask;
+    while ((slots[i * SLOT + 2] as number) >= 0) i = (i + 1) & mask;
+    const p = i * SLOT;
+    slots[p] = hi;
+    slots[p + 1] = lo;
+    slots[p + 2] = id;
   }
 
   private growSlots(): void {
-    const n = this.slotId.length * 2;
-    this.slotId = new Int32Array(n).fill(-1);
-    this.slotHash = new Uint32Array(n);
+    const n = (this.slots.length / SLOT) * 2;
+    this.slots = FlowIndex.emptySlots(n);
     this.mask = n - 1;
     for (let id = 0; id < this.nextId; id++)
-      if (this.entries[id]) this.place(id, this.idHash[id] as number);
+      if (this.entries[id])
+        this.place(id, this.idHash[id * 2] as number, this.idHash[id * 2 + 1] as number);
   }
 
   private growIds(cap: number): void {
-    const keys = new Uint8Array(cap * KEY_STRIDE);
-    keys.set(this.keys);
-    this.keys = keys;
-    this.keyWords = new Int32Array(keys.buffer);
     const addr = new Uint8Array(cap * ADDR_STRIDE);
     addr.set(this.addr);
     this.addr = addr;
-    const keyLen = new Uint8Array(cap);
-    keyLen.set(this.keyLen);
-    this.keyLen = keyLen;
-    const idHash = new Uint32Array(cap);
+    const idHash = new Int32Array(cap * 2);
     idHash.set(this.idHash);
     this.idHash = idHash;
     const prev = new Int32Array(cap).fill(-1);
     prev.set(this.prev);
     this.prev = prev;
-    const stamp = new Float64Array(cap);
-    stamp.set(this.stamp);
-    this.stamp = stamp;
     const next = new Int32Array(cap).fill(-1);
     next.set(this.next);
     this.next = next;

@@ -87,7 +87,7 @@ export function updateFlow(
   tsMicros: number,
   addr: Uint8Array,
 ): void {
-  e.last = Math.floor(tsMicros / 1000);
+  e.lastRel = Math.floor(tsMicros / 1000) - e.base;
   const b = f.buffer;
   const eth = sp.eth;
   if (l3Mode) {
@@ -125,20 +125,25 @@ function updateRTT(e: FlowEntry, f: DecodedFrame, sp: SubPacket, ts: number): vo
     const request = sp.icmp4 >= 0 ? 8 : 128;
     const reply = sp.icmp4 >= 0 ? 0 : 129;
     if (t === request) {
-      if (e.rtt1st === 0) e.rtt1st = ts;
-    } else if (t === reply && e.rtt1st !== 0) {
+      if (!e.rttPending) {
+        e.rtt1st = ts;
+        e.rttPending = true;
+      }
+    } else if (t === reply && e.rttPending) {
       e.rtt = Math.round((ts - e.rtt1st) * 1000);
-      e.rtt1st = 0;
+      e.rttPending = false;
     }
     return;
   }
   if (sp.tcp >= 0) {
     const flags = b[(f.offsets[sp.tcp] as number) + 13] as number;
     const syn = (flags & 0x02) !== 0;
-    if (syn && e.rtt1st === 0) e.rtt1st = ts;
-    else if (e.rtt1st !== 0 && ((syn && (flags & 0x10) !== 0) || (flags & 0x04) !== 0)) {
+    if (syn && !e.rttPending) {
+      e.rtt1st = ts;
+      e.rttPending = true;
+    } else if (e.rttPending && ((syn && (flags & 0x10) !== 0) || (flags & 0x04) !== 0)) {
       e.rtt = Math.round((ts - e.rtt1st) * 1000);
-      e.rtt1st = 0;
+      e.rttPending = false;
     }
   }
 }

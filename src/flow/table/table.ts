@@ -19,7 +19,14 @@ import { emptyTCPMetric } from '../../protocol/flow.js';
 import { FrameDecoder } from '../decode/decode.js';
 import { FlowEntry, Proto } from './entry.js';
 import { parseDHCPv4, parseDNS, parseVRRPv2 } from './extra-layers.js';
-import { ADDR_DST_IP, ADDR_SRC_IP, ADDR_STRIDE, FlowIndex, hashKey } from './flow-index.js';
+import {
+  ADDR_DST_IP,
+  ADDR_SRC_IP,
+  ADDR_STRIDE,
+  FlowIndex,
+  hashKey,
+  keyHash,
+} from './flow-index.js';
 import {
   DEFAULT_APPLICATION_TIMEOUTS,
   DEFAULT_MAX_ENTRIES,
@@ -74,6 +81,8 @@ export class FlowTable {
   private lastUpdate = 0;
   private lastExpire = 0;
   private flowDropped = 0;
+  /** ms of the first flow's start: FlowEntry.lastRel is relative to it. */
+  private base = -1;
 
   constructor(opts: FlowTableOptions = {}) {
     this.l3Mode = opts.layerKeyMode === 'L3';
@@ -202,10 +211,10 @@ export class FlowTable {
       return parent;
     }
     const addr = this.index.addr;
-    const hash = hashKey(ks.bytes, ks.len);
-    let e = this.index.find(ks.bytes, ks.len, hash);
+    hashKey(ks.bytes, ks.len);
+    let e = this.index.find(keyHash[0] as number, keyHash[1] as number);
     if (e === null) {
-      e = this.create(f, hash, parent, ts, last);
+      e = this.create(f, keyHash[0] as number, keyHash[1] as number, parent, ts, last);
     } else {
       this.index.touch(e);
       if (this.reassembleTCP) reassemble(e, f, sp, addr);
@@ -237,7 +246,8 @@ export class FlowTable {
 
   private create(
     f: DecodedFrame,
-    hash: number,
+    hashHi: number,
+    hashLo: number,
     parent: FlowEntry | null,
     ts: number,
     last: boolean,
@@ -274,9 +284,11 @@ export class FlowTable {
     }
     e.nodeTID = this.nodeTID;
     e.captureID = this.captureID;
+    if (this.base < 0) this.base = start;
     e.start = start;
-    e.last = start;
-    this.index.insert(e, ks.bytes, ks.len, hash);
+    e.base = this.base;
+    e.lastRel = start - this.base;
+    this.index.insert(e, hashHi, hashLo);
     const addr = this.index.addr;
     this.describe(e, f, last, addr);
     c.flowsCreated++;

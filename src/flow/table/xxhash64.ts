@@ -14,11 +14,11 @@ const P4H = 0x85ebca77,
 const P5H = 0x27d4eb2f,
   P5L = 0x165667c5;
 
-// Results of the 64-bit helpers (module scratch: every helper is synchronous).
-let rh = 0;
-let rl = 0;
+// Results of the 64-bit helpers: a typed scratch (every helper is synchronous). Typed-array slots
+// hold raw uint32 values; module-level `let`s would box every value above 2^30 on each write.
+const R = new Uint32Array(2);
 
-/** (ah,al) * (bh,bl) mod 2^64 into (rh, rl). */
+/** (ah,al) * (bh,bl) mod 2^64 into R[0] (high), R[1] (low). */
 function mul(ah: number, al: number, bh: number, bl: number): void {
   const a0 = al & 0xffff;
   const a1 = al >>> 16;
@@ -29,38 +29,38 @@ function mul(ah: number, al: number, bh: number, bl: number): void {
   const p10 = a1 * b0;
   const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
   const hiOfLo = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
-  rl = ((mid << 16) | (p00 & 0xffff)) >>> 0;
-  rh = (hiOfLo + Math.imul(al, bh) + Math.imul(ah, bl)) >>> 0;
+  R[1] = ((mid << 16) | (p00 & 0xffff)) >>> 0;
+  R[0] = (hiOfLo + Math.imul(al, bh) + Math.imul(ah, bl)) >>> 0;
 }
 
-/** (ah,al) + (bh,bl) mod 2^64 into (rh, rl). */
+/** (ah,al) + (bh,bl) mod 2^64 into R[0] (high), R[1] (low). */
 function add(ah: number, al: number, bh: number, bl: number): void {
   const lo = al + bl;
-  rl = lo >>> 0;
-  rh = (ah + bh + (lo > 0xffffffff ? 1 : 0)) >>> 0;
+  R[1] = lo >>> 0;
+  R[0] = (ah + bh + (lo > 0xffffffff ? 1 : 0)) >>> 0;
 }
 
-/** rotate-left of (h,l) by n (0 < n < 64) into (rh, rl). */
+/** rotate-left of (h,l) by n (0 < n < 64) into R[0] (high), R[1] (low). */
 function rotl(h: number, l: number, n: number): void {
   if (n === 32) {
-    rh = l;
-    rl = h;
+    R[0] = l;
+    R[1] = h;
   } else if (n < 32) {
-    rh = ((h << n) | (l >>> (32 - n))) >>> 0;
-    rl = ((l << n) | (h >>> (32 - n))) >>> 0;
+    R[0] = ((h << n) | (l >>> (32 - n))) >>> 0;
+    R[1] = ((l << n) | (h >>> (32 - n))) >>> 0;
   } else {
     const m = n - 32;
-    rh = ((l << m) | (h >>> (32 - m))) >>> 0;
-    rl = ((h << m) | (l >>> (32 - m))) >>> 0;
+    R[0] = ((l << m) | (h >>> (32 - m))) >>> 0;
+    R[1] = ((h << m) | (l >>> (32 - m))) >>> 0;
   }
 }
 
-/** round(acc, input) = rotl(acc + input * P2, 31) * P1, into (rh, rl). */
+/** round(acc, input) = rotl(acc + input * P2, 31) * P1, into R[0] (high), R[1] (low). */
 function round(accH: number, accL: number, inH: number, inL: number): void {
   mul(inH, inL, P2H, P2L);
-  add(accH, accL, rh, rl);
-  rotl(rh, rl, 31);
-  mul(rh, rl, P1H, P1L);
+  add(accH, accL, R[0] as number, R[1] as number);
+  rotl(R[0] as number, R[1] as number, 31);
+  mul(R[0] as number, R[1] as number, P1H, P1L);
 }
 
 function u32le(b: Uint8Array, p: number): number {
@@ -106,19 +106,19 @@ export class XXH64 {
     this.seedH = seedHi >>> 0;
     this.seedL = seedLo >>> 0;
     add(this.seedH, this.seedL, P1H, P1L);
-    add(rh, rl, P2H, P2L);
-    this.v1h = rh;
-    this.v1l = rl;
+    add(R[0] as number, R[1] as number, P2H, P2L);
+    this.v1h = R[0] as number;
+    this.v1l = R[1] as number;
     add(this.seedH, this.seedL, P2H, P2L);
-    this.v2h = rh;
-    this.v2l = rl;
+    this.v2h = R[0] as number;
+    this.v2l = R[1] as number;
     this.v3h = this.seedH;
     this.v3l = this.seedL;
     // seed - P1 = seed + (2^64 - P1)
     add(this.seedH, this.seedL, ~P1H >>> 0, (~P1L + 1) >>> 0);
     // (~P1L + 1) never overflows here because P1L != 0.
-    this.v4h = rh;
-    this.v4l = rl;
+    this.v4h = R[0] as number;
+    this.v4l = R[1] as number;
     this.total = 0;
     this.memSize = 0;
     return this;
@@ -180,17 +180,17 @@ export class XXH64 {
 
   private stripe(b: Uint8Array, p: number): void {
     round(this.v1h, this.v1l, u32le(b, p + 4), u32le(b, p));
-    this.v1h = rh;
-    this.v1l = rl;
+    this.v1h = R[0] as number;
+    this.v1l = R[1] as number;
     round(this.v2h, this.v2l, u32le(b, p + 12), u32le(b, p + 8));
-    this.v2h = rh;
-    this.v2l = rl;
+    this.v2h = R[0] as number;
+    this.v2l = R[1] as number;
     round(this.v3h, this.v3l, u32le(b, p + 20), u32le(b, p + 16));
-    this.v3h = rh;
-    this.v3l = rl;
+    this.v3h = R[0] as number;
+    this.v3l = R[1] as number;
     round(this.v4h, this.v4l, u32le(b, p + 28), u32le(b, p + 24));
-    this.v4h = rh;
-    this.v4l = rl;
+    this.v4h = R[0] as number;
+    this.v4l = R[1] as number;
   }
 
   /** XXH64 of all bytes written so far, into `hi`/`lo`; returns this. The state is unchanged. */
@@ -199,73 +199,73 @@ export class XXH64 {
     let hl: number;
     if (this.total >= 32) {
       rotl(this.v1h, this.v1l, 1);
-      let ah = rh,
-        al = rl;
+      let ah = R[0] as number,
+        al = R[1] as number;
       rotl(this.v2h, this.v2l, 7);
-      add(ah, al, rh, rl);
-      ah = rh;
-      al = rl;
+      add(ah, al, R[0] as number, R[1] as number);
+      ah = R[0] as number;
+      al = R[1] as number;
       rotl(this.v3h, this.v3l, 12);
-      add(ah, al, rh, rl);
-      ah = rh;
-      al = rl;
+      add(ah, al, R[0] as number, R[1] as number);
+      ah = R[0] as number;
+      al = R[1] as number;
       rotl(this.v4h, this.v4l, 18);
-      add(ah, al, rh, rl);
-      hh = rh;
-      hl = rl;
+      add(ah, al, R[0] as number, R[1] as number);
+      hh = R[0] as number;
+      hl = R[1] as number;
       for (let i = 0; i < 4; i++) {
         const vh = i === 0 ? this.v1h : i === 1 ? this.v2h : i === 2 ? this.v3h : this.v4h;
         const vl = i === 0 ? this.v1l : i === 1 ? this.v2l : i === 2 ? this.v3l : this.v4l;
         round(0, 0, vh, vl);
-        mul((hh ^ rh) >>> 0, (hl ^ rl) >>> 0, P1H, P1L);
-        add(rh, rl, P4H, P4L);
-        hh = rh;
-        hl = rl;
+        mul((hh ^ (R[0] as number)) >>> 0, (hl ^ (R[1] as number)) >>> 0, P1H, P1L);
+        add(R[0] as number, R[1] as number, P4H, P4L);
+        hh = R[0] as number;
+        hl = R[1] as number;
       }
     } else {
       add(this.seedH, this.seedL, P5H, P5L);
-      hh = rh;
-      hl = rl;
+      hh = R[0] as number;
+      hl = R[1] as number;
     }
     const total = this.total;
     add(hh, hl, Math.floor(total / 4294967296) >>> 0, total >>> 0);
-    hh = rh;
-    hl = rl;
+    hh = R[0] as number;
+    hl = R[1] as number;
     const mem = this.mem;
     const n = this.memSize;
     let p = 0;
     for (; p + 8 <= n; p += 8) {
       round(0, 0, u32le(mem, p + 4), u32le(mem, p));
-      rotl((hh ^ rh) >>> 0, (hl ^ rl) >>> 0, 27);
-      mul(rh, rl, P1H, P1L);
-      add(rh, rl, P4H, P4L);
-      hh = rh;
-      hl = rl;
+      rotl((hh ^ (R[0] as number)) >>> 0, (hl ^ (R[1] as number)) >>> 0, 27);
+      mul(R[0] as number, R[1] as number, P1H, P1L);
+      add(R[0] as number, R[1] as number, P4H, P4L);
+      hh = R[0] as number;
+      hl = R[1] as number;
     }
     if (p + 4 <= n) {
       mul(0, u32le(mem, p), P1H, P1L);
-      rotl((hh ^ rh) >>> 0, (hl ^ rl) >>> 0, 23);
-      mul(rh, rl, P2H, P2L);
-      add(rh, rl, P3H, P3L);
-      hh = rh;
-      hl = rl;
+      rotl((hh ^ (R[0] as number)) >>> 0, (hl ^ (R[1] as number)) >>> 0, 23);
+      mul(R[0] as number, R[1] as number, P2H, P2L);
+      add(R[0] as number, R[1] as number, P3H, P3L);
+      hh = R[0] as number;
+      hl = R[1] as number;
       p += 4;
     }
     for (; p < n; p++) {
       mul(0, mem[p] as number, P5H, P5L);
-      rotl((hh ^ rh) >>> 0, (hl ^ rl) >>> 0, 11);
-      mul(rh, rl, P1H, P1L);
-      hh = rh;
-      hl = rl;
+      rotl((hh ^ (R[0] as number)) >>> 0, (hl ^ (R[1] as number)) >>> 0, 11);
+      mul(R[0] as number, R[1] as number, P1H, P1L);
+      hh = R[0] as number;
+      hl = R[1] as number;
     }
     // avalanche
     hl = (hl ^ (hh >>> 1)) >>> 0; // h ^= h >> 33
     mul(hh, hl, P2H, P2L);
-    hl = (rl ^ ((rl >>> 29) | (rh << 3))) >>> 0; // h ^= h >> 29
-    hh = (rh ^ (rh >>> 29)) >>> 0;
+    hl = ((R[1] as number) ^ (((R[1] as number) >>> 29) | ((R[0] as number) << 3))) >>> 0; // h ^= h >> 29
+    hh = ((R[0] as number) ^ ((R[0] as number) >>> 29)) >>> 0;
     mul(hh, hl, P3H, P3L);
-    this.hi = rh;
-    this.lo = (rl ^ rh) >>> 0; // h ^= h >> 32
+    this.hi = R[0] as number;
+    this.lo = ((R[1] as number) ^ (R[0] as number)) >>> 0; // h ^= h >> 32
     return this;
   }
 
