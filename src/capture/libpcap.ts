@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// Live capture on an interface through libpcap (`cap`): afpacket and pcap capture types. Opens the
-// socket inside the interface's network namespace, applies the BPF filter in the kernel, batches
-// packets per tick, and reads kernel drops from the packet socket.
-import { newCap, CAP_LINK_TYPES, type CapHandle } from './cap.js';
+// Live capture on an interface through libpcap: the afpacket and pcap capture types. A dedicated
+// thread enters the interface's network namespace, reads the kernel ring and hands PacketBatch
+// batches to the main thread; kernel drops come from pcap_stats. No JS runs per packet here.
+import { Worker } from 'node:worker_threads';
+import type { PacketBatch } from '../flow/packet.js';
 import { checkBpf } from './bpf.js';
-import { ifIndex } from './ifindex.js';
-import { netnsPath, withinNetns } from './netns.js';
-import { findPacketSocket, readPacketStats, socketFds } from './packet-socket.js';
+import { CTL, CTL_SLOTS, type WorkerSetup, type WorkerToMain } from './libpcap-protocol.js';
+import { netnsPath } from './netns.js';
 import {
-  Batcher,
-  nowMicros,
+  deliver,
   zeroStats,
   type BatchSink,
   type BatchingOptions,
@@ -23,9 +22,6 @@ export class CaptureOpenError extends Error {
   readonly code = 'SKY_ERR_CAPTURE_OPEN';
 }
 
-/** Handles whose open failed, kept reachable forever so that `cap` never destroys them. */
-const failedHandles: CapHandle[] = [];
-
 /** Options of a live interface capture. */
 export interface LibpcapOptions extends BatchingOptions {
   kind?: 'afpacket' | 'pcap';
@@ -35,11 +31,23 @@ export interface LibpcapOptions extends BatchingOptions {
   netns?: string;
   /** BPF filter in libpcap syntax ('' for everything). */
   bpf?: string;
-  /** Bytes of each packet kept (Skydive's HeaderSize; default the whole packet up to 65535). */
+  /** Bytes of each packet kept (Skydive's HeaderSize; default 65535). */
   snaplen?: number;
   /** Kernel ring buffer size in bytes (default 8 MiB). */
   bufferSize?: number;
   sink: BatchSink;
+}
+
+/** The capture thread's module, run through tsx when we run from sources. */
+function workerEntry(): URL {
+  const self = import.meta.url;
+  if (!self.endsWith('.ts')) return new URL('./libpcap-worker.js', self);
+  const file = new URL('./libpcap-worker.ts', self).href;
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot =
+    `import { register } from ${JSON.stringify(api)}; register(); ` +
+    `await import(${JSON.stringify(file)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(boot)}`);
 }
 
 /** An afpacket/pcap capture source (see CaptureSource). */
@@ -50,22 +58,22 @@ export class LibpcapSource implements CaptureSource {
   /** pcap link type of the interface, once open. */
   linkType: number | undefined;
   private readonly counters = zeroStats();
-  private cap: CapHandle | undefined;
-  private batcher: Batcher | undefined;
-  private socketFd: number | undefined;
-  private readonly buffer: Buffer;
+  private readonly control = new SharedArrayBuffer(CTL_SLOTS * 8);
+  private readonly ctl = new Float64Array(this.control);
+  private readonly stopFlag = new SharedArrayBuffer(4);
+  private worker: Worker | undefined;
+  private exited: Promise<void> | undefined;
 
   constructor(private readonly opts: LibpcapOptions) {
     this.kind = opts.kind ?? 'afpacket';
-    this.buffer = Buffer.alloc(Math.min(Math.max(opts.snaplen ?? 65535, 14), 65535));
   }
 
   async start(signal?: AbortSignal): Promise<void> {
-    if (this.state === 'active' || this.state === 'starting') return;
+    if (this.worker) return;
     if (signal?.aborted) throw new Error('capture start aborted');
     this.state = 'starting';
     try {
-      this.open();
+      await this.open();
     } catch (e) {
       this.state = 'error';
       this.error = (e as Error).message;
@@ -75,66 +83,78 @@ export class LibpcapSource implements CaptureSource {
     this.state = 'active';
   }
 
-  private open(): void {
+  private open(): Promise<void> {
     const o = this.opts;
-    const where = `${o.device}${o.netns ? ` in ${o.netns}` : ''}`;
-    // `cap` cannot recover from a failed open (its handle is half made and crashes when closed or
-    // collected), so everything that can be checked is checked first.
     const bpfError = checkBpf(o.bpf ?? '');
-    if (bpfError) throw new CaptureOpenError(`BPF filter ${JSON.stringify(o.bpf)}: ${bpfError}`);
-    const cap = newCap();
-    const before = socketFds();
-    const doOpen = () => {
-      if (ifIndex(o.device) === 0) throw new CaptureOpenError(`no interface ${where}`);
-      try {
-        return cap.open(o.device, o.bpf ?? '', o.bufferSize ?? 8 * 1024 * 1024, this.buffer);
-      } catch (e) {
-        failedHandles.push(cap); // never closed nor collected: see above
-        throw new CaptureOpenError(`cannot capture on ${where}: ${(e as Error).message}`);
-      }
+    if (bpfError)
+      return Promise.reject(
+        new CaptureOpenError(`BPF filter ${JSON.stringify(o.bpf)}: ${bpfError}`),
+      );
+    const setup: WorkerSetup = {
+      device: o.device,
+      bpf: o.bpf ?? '',
+      snaplen: Math.min(Math.max(o.snaplen ?? 65535, 14), 262144),
+      bufferSize: o.bufferSize ?? 8 * 1024 * 1024,
+      batchPackets: Math.max(1, o.batchPackets ?? 1024),
+      flushMs: Math.max(1, o.flushMs ?? 20),
+      control: this.control,
+      stop: this.stopFlag,
     };
-    const linkName = o.netns ? withinNetns(netnsPath(o.netns), doOpen) : doOpen();
-    const linkType = CAP_LINK_TYPES[linkName];
-    if (linkType === undefined) {
-      cap.close();
-      throw new CaptureOpenError(`${o.device}: ${linkName}`);
+    if (o.netns) {
+      setup.netns = netnsPath(o.netns);
+      setup.netnsLabel = o.netns;
     }
-    this.linkType = linkType;
-    this.socketFd = findPacketSocket(before, socketFds());
-    const batcher = new Batcher(linkType, o.sink, this.counters, o);
-    const buf = this.buffer;
-    cap.on('packet', (nbytes: number, truncated: boolean) => {
-      batcher.push(buf.subarray(0, nbytes), nowMicros(), truncated ? 65535 : nbytes);
+    const worker = new Worker(workerEntry(), { workerData: setup });
+    this.worker = worker;
+    this.exited = new Promise((r) => worker.once('exit', () => r()));
+    return new Promise<void>((resolve, reject) => {
+      let ready = false;
+      worker.on('message', (m: WorkerToMain) => {
+        if (m.type === 'batch') this.onBatch(m.batch);
+        else if (m.type === 'ready') {
+          ready = true;
+          this.linkType = m.linkType;
+          resolve();
+        } else if (m.type === 'error') {
+          if (!ready) reject(new CaptureOpenError(m.message));
+          else {
+            this.state = 'error';
+            this.error = m.message;
+          }
+        }
+      });
+      worker.once('error', (e) => {
+        this.state = 'error';
+        this.error = e.message;
+        reject(new CaptureOpenError(`capture thread failed: ${e.message}`));
+      });
+      worker.once('exit', () => {
+        this.worker = undefined;
+        if (!ready) reject(new CaptureOpenError(`capture thread for ${o.device} ended`));
+      });
     });
-    batcher.start();
-    this.cap = cap;
-    this.batcher = batcher;
+  }
+
+  private onBatch(b: PacketBatch): void {
+    deliver(b, this.opts.sink, this.counters);
   }
 
   async stop(): Promise<void> {
-    if (!this.cap) {
-      if (this.state !== 'error') this.state = 'stopped';
-      return;
-    }
-    this.pollDrops();
-    this.cap.removeAllListeners('packet');
-    this.cap.close();
-    this.cap = undefined;
-    this.socketFd = undefined;
-    this.batcher?.stop();
-    this.batcher = undefined;
-    this.state = 'stopped';
+    const flag = new Int32Array(this.stopFlag);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    // The thread notices within one kernel timeout (flushMs), sends what it holds, and exits.
+    await this.exited;
+    this.worker = undefined;
+    if (this.state !== 'error') this.state = 'stopped';
   }
 
   stats(): CaptureStats {
-    this.pollDrops();
-    return { ...this.counters };
+    return { ...this.counters, kernelDrops: this.ctl[CTL.KERNEL_DROPS] ?? 0 };
   }
 
-  /** Adds the kernel drops counted since the last read (the read resets them). */
-  private pollDrops(): void {
-    if (this.socketFd === undefined) return;
-    const s = readPacketStats(this.socketFd);
-    if (s) this.counters.kernelDrops += s.drops;
+  /** Drops the interface itself reported (ps_ifdrop), for Captures' PacketsIfDropped. */
+  get ifDrops(): number {
+    return this.ctl[CTL.IF_DROPS] ?? 0;
   }
 }
