@@ -84,6 +84,15 @@ before(async () => {
 describe('on-demand captures', SUITE, () => {
   test('a capture starts on its node, reports active, carries flows, stops on delete', async () => {
     const client = an.client();
+    const notes = new WsClient(
+      an.ws({ path: '/ws/subscriber', namespaces: ['OnDemandCaptureNotification'] }),
+    );
+    const seen: string[] = [];
+    notes.on('message', (m) => {
+      if (m.Namespace === 'OnDemandCaptureNotification') seen.push(m.Type);
+    });
+    await notes.connect();
+    teardown.after(() => notes.close());
     const capture = (await client.create('capture', {
       GremlinQuery: "G.V().Has('Name', 'sktest-a')",
     })) as { UUID: string };
@@ -137,6 +146,16 @@ describe('on-demand captures', SUITE, () => {
       await client.query("G.Flows().Sum('Metric.ABPackets')"),
       3 * (FLOWS_PER_MESSAGE + 3),
     );
+    // Stored flows under a time context: those active within flow.expire before t.
+    await settle(async () =>
+      assert.equal(
+        await client.query(
+          `G.At(${Date.now() + 1000}).V().Has('Name', 'sktest-a').Flows().Count()`,
+        ),
+        FLOWS_PER_MESSAGE + 3,
+        'stored flows at t',
+      ),
+    );
     const status = (await client.status()) as { Flows: { received: number } };
     assert.equal(status.Flows.received, FLOWS_PER_MESSAGE + 3);
     const anMetrics = await (await fetch(`http://${an.address}/metrics`)).text();
@@ -157,6 +176,7 @@ describe('on-demand captures', SUITE, () => {
     await client.delete('capture', capture.UUID);
     await settle(() => assert.ok(!running.has(`${capture.UUID}/sktest-a`), 'stopped on the agent'));
     await settle(() => assert.equal(node.metadata.Captures, undefined, 'Captures entry removed'));
+    assert.deepEqual(seen, ['Added', 'NodeUpdated', 'Deleted'], 'notifications');
   });
 
   test('a capture created before its interface starts once the interface appears', async () => {
