@@ -4,9 +4,19 @@
 import { QueryExecutionError } from '../graph/errors.js';
 import type { GraphView, Node } from '../graph/types.js';
 
+/**
+ * What the rest of a query will ask of a snapshot, so that a backend can load less: with
+ * `lookupsOnly`, the query only reads the nodes whose top-level metadata matches one of `lookups`
+ * (through GraphView.lookupNodes), and never edges or other nodes.
+ */
+export interface SnapshotHints {
+  readonly lookups: readonly { readonly key: string; readonly value: unknown }[];
+  readonly lookupsOnly: boolean;
+}
+
 /** Reads the graph as it was: a point in time, or every revision alive in [time - duration, time]. */
 export interface HistoryProvider {
-  at(time: number, duration?: number): GraphView | Promise<GraphView>;
+  at(time: number, duration?: number, hints?: SnapshotHints): GraphView | Promise<GraphView>;
 }
 
 /** Guards against runaway queries. */

@@ -109,7 +109,9 @@ export class GremlinEngine {
         position: node.position,
       });
     });
-    return { text, ast, steps: fuse(built) };
+    const steps = fuse(built);
+    steps.forEach((s, i) => s.planAfter?.(steps.slice(i + 1)));
+    return { text, ast, steps };
   }
 
   /**

@@ -8,7 +8,13 @@ export {
   type ExecuteOptions,
   type Query,
 } from './engine.js';
-export { ExecContext, CHECK_EVERY, type HistoryProvider, type QueryLimits } from './context.js';
+export {
+  ExecContext,
+  CHECK_EVERY,
+  type HistoryProvider,
+  type QueryLimits,
+  type SnapshotHints,
+} from './context.js';
 export { toJSON } from './json.js';
 export { toDot } from './dot.js';
 export {

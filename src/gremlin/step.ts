@@ -30,6 +30,11 @@ export interface Step extends StepSpec {
    * (e.g. V() absorbing Has(), Out() absorbing Limit()). The absorbed step is then not executed.
    */
   absorb?(next: Step): boolean;
+  /**
+   * Told, once the plan is fused, which steps run after it (Context() uses it to tell the history
+   * backend what the rest of the query reads).
+   */
+  planAfter?(rest: readonly Step[]): void;
 }
 
 /**

@@ -3,7 +3,7 @@
 // store, after the changes already queued have been written (waiting a bounded time for them).
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { GraphView } from '../../graph/types.js';
-import type { HistoryProvider } from '../../gremlin/index.js';
+import type { HistoryProvider, SnapshotHints } from '../../gremlin/index.js';
 import type { HistoryStore } from '../../storage/history-store.js';
 
 /** What the provider needs of the writer (HistoryWriter has it): its queue, and a way to empty it. */
@@ -47,9 +47,9 @@ export function storeHistory(
     timeout.abort();
   };
   return {
-    async at(time: number, duration?: number): Promise<GraphView> {
+    async at(time: number, duration?: number, hints?: SnapshotHints): Promise<GraphView> {
       await drain();
-      return store.snapshot(time, duration);
+      return store.snapshot(time, duration, hints);
     },
   };
 }

@@ -3,7 +3,7 @@
 // graph's value indexes for a fused Has('Key', 'literal') instead of scanning every node.
 import { QueryExecutionError, QuerySyntaxError } from '../../graph/errors.js';
 import type { Node } from '../../graph/types.js';
-import type { ExecContext } from '../context.js';
+import type { ExecContext, SnapshotHints } from '../context.js';
 import { describeParam } from '../params.js';
 import type { Step, StepSpec } from '../step.js';
 import { BaseStep, applyToCustom } from '../step.js';
@@ -118,6 +118,15 @@ export class VStep extends StreamStep {
     return super.exec(input, ctx);
   }
 
+  /**
+   * The one metadata equality that alone decides this V() (no ID, no slice), for a history
+   * snapshot that may then load only the matching nodes; undefined otherwise.
+   */
+  exactLookup(): { key: string; value: unknown } | undefined {
+    if (this.id !== undefined || this.shape === 'slice') return undefined;
+    return (this.indexPlan ??= this.planIndex()).exact;
+  }
+
   /** The answer straight from an index bucket that decides every fused filter. */
   private fromIndex(hit: Iterable<Node>, count: boolean, ctx: ExecContext): TraversalValue {
     if (count) {
@@ -187,10 +196,18 @@ export class EStep extends StreamStep {
 /** `Context(t[, d])` alias `At(…)`: the graph as it was, from the history provider. */
 export class ContextStep extends BaseStep {
   readonly time: TimeContextSpec;
+  /** Set when the rest of the query is one V() decided by a metadata equality. */
+  private hints: SnapshotHints | undefined;
 
   constructor(spec: StepSpec) {
     super(spec);
     this.time = parseTimeContext(spec.params, spec.paramPositions, spec.position);
+  }
+
+  /** `At(t).V().Has('Type', 'veth')[.Count()]` reads only those nodes: say so to the backend. */
+  planAfter(rest: readonly Step[]): void {
+    const v = rest.length === 1 && rest[0] instanceof VStep ? rest[0].exactLookup() : undefined;
+    this.hints = v === undefined ? undefined : { lookups: [v], lookupsOnly: true };
   }
 
   async exec(input: TraversalValue, ctx: ExecContext): Promise<TraversalValue> {
@@ -203,7 +220,9 @@ export class ContextStep extends BaseStep {
       );
     }
     const { time, duration } = resolveTime(this.time, ctx.now());
-    ctx.view = await ctx.history.at(time, duration);
+    ctx.view = await (this.hints === undefined
+      ? ctx.history.at(time, duration)
+      : ctx.history.at(time, duration, this.hints));
     return { kind: 'graph', view: ctx.view };
   }
 }
