@@ -100,3 +100,25 @@ describe('client capture', () => {
     );
   });
 });
+
+describe('analyzer.startup.capture_gremlin', () => {
+  test('the boot capture is created once, with its BPF filter and type', async () => {
+    const boot = await startTestAnalyzer(teardown, {
+      logs: 'silent',
+      overrides: {
+        'analyzer.startup.capture_gremlin': "G.V().Has('Type', 'veth')",
+        'analyzer.startup.capture_bpf': 'tcp port 80',
+        'analyzer.startup.capture_type': 'pcap',
+      },
+    });
+    const list = await eventually(async () => {
+      const l = Object.values(await boot.client().list('capture')) as Record<string, unknown>[];
+      assert.equal(l.length, 1, 'one boot capture');
+      return l;
+    });
+    assert.equal(list[0]!.GremlinQuery, "G.V().Has('Type', 'veth')");
+    assert.equal(list[0]!.BPFFilter, 'tcp port 80');
+    assert.equal(list[0]!.Type, 'pcap');
+    assert.equal(list[0]!.Name, 'startup');
+  });
+});

@@ -7,7 +7,9 @@ import { registerInterfaceMetrics } from '../../api/interface-metrics.js';
 import { registerFlowMetrics } from './metrics.js';
 import { listenUdpFlows, type UdpFlowListener } from './udp.js';
 import type { Endpoint, WsServices } from '../../api/ws/endpoint.js';
-import { InvalidArgumentError, type Node } from '../../graph/index.js';
+import { InvalidArgumentError, uuidV4, type Node } from '../../graph/index.js';
+import { captureToJSON, type Capture } from '../../protocol/capture.js';
+import { sameCapture, validateCapture } from '../ondemand/capture-validate.js';
 import { FlowMessageType, Namespace, WsPath, newStructMessage } from '../../protocol/index.js';
 import type { ResourceStore } from '../../storage/resource-store.js';
 import type { AnalyzerContext } from '../context.js';
@@ -196,6 +198,40 @@ export class FlowServices {
       },
     });
     this.ondemand.start();
+    void this.startupCapture(resources);
+  }
+
+  /**
+   * `analyzer.startup.capture_gremlin` (with `_bpf`, `_type`): the boot capture, created unless
+   * the store already holds the same one (a persistent store keeps it across restarts).
+   */
+  private async startupCapture(resources: ResourceStore): Promise<void> {
+    const cfg = (k: string) => {
+      const v = this.ctx.settings.configValue(`analyzer.startup.${k}`);
+      return typeof v === 'string' ? v : '';
+    };
+    const gremlin = cfg('capture_gremlin');
+    if (gremlin === '') return;
+    try {
+      const body = validateCapture(
+        { GremlinQuery: gremlin, BPFFilter: cfg('capture_bpf'), Type: cfg('capture_type') },
+        {
+          checkGremlin: (q) => void this.ctx.gremlin.parse(q),
+          defaultLayerKeyMode:
+            this.ctx.settings.configValue('flow.default_layer_key_mode') === 'L3' ? 'L3' : 'L2',
+        },
+      );
+      for (const other of await resources.list('capture'))
+        if (sameCapture(other as unknown as Capture, body)) return;
+      const c = captureToJSON({ ...body, Name: 'startup', UUID: uuidV4() });
+      await resources.create('capture', { ...c });
+      this.ctx.logger.info({ capture: c.UUID, gremlin }, 'startup capture created');
+    } catch (err) {
+      this.ctx.logger.error(
+        { err: (err as Error).message, gremlin },
+        'analyzer.startup.capture_gremlin: capture refused',
+      );
+    }
   }
 
   /**
