@@ -19,3 +19,4 @@ export { PcapFileSource } from './pcap-file.js';
 export type { PcapFileOptions } from './pcap-file.js';
 export type { StreamProgress } from './pcap-stream.js';
 export { withinNetns, netnsPath } from './netns.js';
+export { checkBpf } from './bpf.js';
