@@ -124,7 +124,7 @@ export class HistoryHorizonError extends InvalidArgumentError {
     super(
       'SKY_ERR_HISTORY_HORIZON',
       `No history before ${new Date(horizon).toISOString()} (${horizon} ms); ` +
-        `asked for ${Number.isFinite(time) ? new Date(time).toISOString() : time} (${time} ms)`,
+        `asked for ${Math.abs(time) <= 8.64e15 ? new Date(time).toISOString() : time} (${time} ms)`,
     );
     this.horizon = horizon;
   }

@@ -111,6 +111,8 @@ test('parseTimeArg accepts Skydive time forms and RFC 3339', () => {
   assert.equal(parseTimeArg('from', '2024-05-01T11:00:00Z', now), now - 3_600_000);
   assert.equal(parseTimeArg('from', '2024-05-01T13:00:00+02:00', now), now - 3_600_000);
   assert.equal(parseTimeArg('from', 'Wed, 01 May 2024 11:30:00 GMT', now), now - 1_800_000);
+  for (const far of ['9000000000000000', '-99999999999h', '9999999999h'])
+    assert.throws(() => parseTimeArg('from', far, now), { code: ERR_BAD_TIME }, far);
   assert.throws(
     () => parseTimeArg('to', 'yesterday', now),
     (err: Error & { code?: string }) => {

@@ -67,6 +67,10 @@ test('records the graph, answers At(), prunes by age and reports it', async () =
       return true;
     });
     assert.equal(await count(`G.At('-0s').V().Count()`), 1, 'a is still alive');
+    // a time no Date can hold is still a clear horizon error, not a crash while formatting it
+    await assert.rejects(engine.execute(`G.At('-99999999999h').V()`, graph), {
+      code: 'SKY_ERR_HISTORY_HORIZON',
+    });
   } finally {
     await history.close();
   }

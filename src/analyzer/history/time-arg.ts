@@ -8,6 +8,8 @@ import { parseGoDuration, parseRFC1123 } from '../../gremlin/index.js';
 export const ERR_BAD_TIME = 'SKY_ERR_BAD_TIME';
 
 const INT32_MAX = 2 ** 31 - 1;
+/** The range of a JavaScript Date, in ms either side of the epoch. */
+const MAX_DATE_MS = 8.64e15;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /**
@@ -17,7 +19,18 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}
  * @example parseTimeArg('from', '-5m', Date.now())
  */
 export function parseTimeArg(what: string, text: string, now: number): number {
-  const s = text.trim();
+  const ms = parse(text.trim(), now);
+  // beyond ±8.64e15 ms a JavaScript Date (and every message that prints one) breaks
+  if (ms !== undefined && Math.abs(ms) <= MAX_DATE_MS) return Math.trunc(ms);
+  const shown = text.length > 64 ? `${text.slice(0, 64)}…` : text;
+  throw new InvalidArgumentError(
+    ERR_BAD_TIME,
+    `${what}: '${shown}' is not a time: use a Go duration relative to now ('-1m', '-2h30m'), ` +
+      `Unix seconds or ms, RFC 3339 ('2024-05-01T12:00:00Z'), RFC1123 or 'now'`,
+  );
+}
+
+function parse(s: string, now: number): number | undefined {
   if (s.toLowerCase() === 'now') return now;
   if (/^\d+$/.test(s)) {
     const n = Number(s);
@@ -31,9 +44,5 @@ export function parseTimeArg(what: string, text: string, now: number): number {
   if (rfc1123 !== undefined) return rfc1123;
   const d = parseGoDuration(s);
   if (d !== undefined) return now + d;
-  throw new InvalidArgumentError(
-    ERR_BAD_TIME,
-    `${what}: '${text.length > 64 ? `${text.slice(0, 64)}…` : text}' is not a time: use a Go duration relative to now ('-1m', '-2h30m'), ` +
-      `Unix seconds or ms, RFC 3339 ('2024-05-01T12:00:00Z'), RFC1123 or 'now'`,
-  );
+  return undefined;
 }
