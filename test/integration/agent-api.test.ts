@@ -59,7 +59,7 @@ describe('agent API', SUITE, () => {
     ]);
     assert.equal(st.TopologyProbes['ovsdb']?.State, 'unavailable');
     assert.equal(st.TopologyProbes['hardware']?.State, 'running');
-    assert.deepEqual(st.FlowProbes, []);
+    assert.deepEqual(st.FlowProbes, ['afpacket', 'pcap', 'pcapsocket', 'sflow'], 'capture types');
   });
 
   it('answers Gremlin queries on the local graph: GET and POST /api/topology', async (t) => {
