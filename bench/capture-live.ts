@@ -69,6 +69,8 @@ async function settleMs(ms: number): Promise<void> {
 }
 
 interface Round {
+  /** CPU time of the capture (ours: this process, all threads; tcpdump: its process), µs. */
+  cpuMicros: number;
   sent: number;
   captured: number;
   drops: number;
@@ -85,6 +87,7 @@ async function roundOurs(file: string): Promise<Round> {
     sink: (b) => (captured += b.count),
   });
   await src.start();
+  const cpu0 = process.cpuUsage();
   // tcpreplay runs in its own process; the event loop keeps reading while we wait for it.
   const r = await new Promise<{ sent: number; seconds: number }>((resolve, reject) => {
     const p = spawn('sh', [
@@ -100,9 +103,11 @@ async function roundOurs(file: string): Promise<Round> {
     });
   });
   await settleMs(300);
+  const cpu = process.cpuUsage(cpu0);
   const st = src.stats();
   await src.stop();
-  return { sent: r.sent, captured, drops: st.kernelDrops, seconds: r.seconds };
+  const cpuMicros = cpu.user + cpu.system;
+  return { sent: r.sent, captured, drops: st.kernelDrops, seconds: r.seconds, cpuMicros };
 }
 
 async function roundTcpdump(file: string): Promise<Round> {
@@ -119,6 +124,7 @@ async function roundTcpdump(file: string): Promise<Round> {
       String(BUFFER_MIB * 1024),
       '-w',
       '/dev/null',
+      FILTER,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -127,11 +133,20 @@ async function roundTcpdump(file: string): Promise<Round> {
   for (let i = 0; i < 100 && !err.includes('listening'); i++) await settleMs(20);
   const r = replay(file);
   await settleMs(300);
+  const cpuMicros = tcpdumpCpu();
   dump.kill('SIGINT');
   await new Promise((res) => dump.once('exit', res));
   const captured = Number(/(\d+) packets captured/.exec(err)?.[1] ?? NaN);
   const drops = Number(/(\d+) packets dropped by kernel/.exec(err)?.[1] ?? NaN);
-  return { sent: r.sent, captured, drops, seconds: r.seconds };
+  return { sent: r.sent, captured, drops, seconds: r.seconds, cpuMicros };
+}
+
+/** utime + stime of the running tcpdump on our interface, in µs. */
+function tcpdumpCpu(): number {
+  const pid = sh(`pgrep -f "tcpdump -i ${tag}y"`).trim().split('\n')[0];
+  const f = sh(`cat /proc/${pid}/stat`).split(') ')[1]!.split(' ');
+  const ticks = Number(f[11]) + Number(f[12]);
+  return (ticks * 1e6) / Number(sh('getconf CLK_TCK'));
 }
 
 try {
@@ -150,7 +165,8 @@ try {
   const show = (name: string, r: Round) =>
     console.log(
       `  ${name.padEnd(8)} sent ${r.sent} in ${r.seconds.toFixed(2)} s, captured ${r.captured}, ` +
-        `kernel drops ${r.drops}, unreported ${r.sent - r.captured - r.drops}`,
+        `kernel drops ${r.drops}, unreported ${r.sent - r.captured - r.drops}, ` +
+        `CPU ${(r.cpuMicros / r.captured).toFixed(2)} µs/packet`,
     );
   console.log(
     `${PACKETS} UDP frames × ${LOOPS} loops by tcpreplay --topspeed over a veth, ${ROUNDS} rounds each`,
@@ -169,6 +185,8 @@ try {
     share(base) * 100,
     '%',
   );
+  const cpu = (rs: Round[]) => rs.reduce((a, r) => a + r.cpuMicros / r.captured, 0) / rs.length;
+  printFigure('capture CPU per packet', cpu(ours), 'tcpdump', cpu(base), 'µs');
   const unreported = ours.reduce((a, r) => a + (r.sent - r.captured - r.drops), 0);
   console.log(`unreported drops (ours, all rounds): ${unreported}`);
 } finally {
