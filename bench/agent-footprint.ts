@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { startAnalyzer } from '../src/analyzer/main.js';
 import { loadConfig } from '../src/config/index.js';
+import { benchDataDir } from './lib/data-dir.js';
 import { printFigure } from './lib/report.js';
 
 const NAMESPACES = Number(process.env['NAMESPACES'] ?? 100);
@@ -53,7 +54,13 @@ try {
     ip('link', 'set', b, 'netns', ns);
   }
   const an = await startAnalyzer(
-    loadConfig({ overrides: { host_id: `skfp-an-${id}`, 'analyzer.listen': '127.0.0.1:0' } }),
+    loadConfig({
+      overrides: {
+        host_id: `skfp-an-${id}`,
+        'analyzer.listen': '127.0.0.1:0',
+        'storage.sqlite.data_dir': benchDataDir(),
+      },
+    }),
     { logger: pino({ level: 'silent' }) },
   );
   try {

@@ -12,6 +12,7 @@ import { WebSocket } from 'ws';
 import { Uplink } from '../src/agent/uplink/index.js';
 import { startAnalyzer, type AnalyzerHandle } from '../src/analyzer/main.js';
 import { loadConfig } from '../src/config/index.js';
+import { benchDataDir } from './lib/data-dir.js';
 import { Graph } from '../src/graph/index.js';
 import {
   ClientProtocol,
@@ -71,7 +72,11 @@ function buildGraph(n: number): Graph {
 async function analyzer(port: number): Promise<AnalyzerHandle> {
   return startAnalyzer(
     loadConfig({
-      overrides: { host_id: 'skbench-an', 'analyzer.listen': `127.0.0.1:${port}` },
+      overrides: {
+        host_id: 'skbench-an',
+        'analyzer.listen': `127.0.0.1:${port}`,
+        'storage.sqlite.data_dir': benchDataDir(),
+      },
       env: {},
     }),
     { logger },

@@ -13,6 +13,7 @@ import { WebSocket } from 'ws';
 import { startAgent } from '../src/agent/main.js';
 import { startAnalyzer } from '../src/analyzer/main.js';
 import { loadConfig } from '../src/config/index.js';
+import { benchDataDir } from './lib/data-dir.js';
 import { printLatency, stats } from './lib/report.js';
 
 const CHANGES = Number(process.env['CHANGES'] ?? 1000);
@@ -103,7 +104,13 @@ async function baseline(): Promise<number[]> {
 async function ours(): Promise<number[]> {
   const logger = pino({ level: 'silent' });
   const an = await startAnalyzer(
-    loadConfig({ overrides: { host_id: `skbench-an-${id}`, 'analyzer.listen': '127.0.0.1:0' } }),
+    loadConfig({
+      overrides: {
+        host_id: `skbench-an-${id}`,
+        'analyzer.listen': '127.0.0.1:0',
+        'storage.sqlite.data_dir': benchDataDir(),
+      },
+    }),
     { logger },
   );
   const agent = await startAgent(
