@@ -107,6 +107,47 @@ describe('live captures in namespaces', { ...SUITE, skip: !isRoot && 'needs root
     await an.client().delete('capture', capture.UUID);
   });
 
+  it('a pcap capture with a BPF filter sees only the iperf3 TCP traffic', async () => {
+    const { nsA, ifA, ipB } = veth('t', 'u', 203);
+    const nsB = scratch.name('un');
+    const capture = (await an.client().create('capture', {
+      GremlinQuery: `G.V().Has('Name', '${ifA}')`,
+      Type: 'pcap',
+      BPFFilter: 'tcp port 5201',
+      ExtraTCPMetric: true,
+    })) as { UUID: string };
+    await activeOn(ifA, capture.UUID);
+    const server = scratch.spawn('ip', ['netns', 'exec', nsB, 'iperf3', '-s', '-1', '-B', ipB]);
+    try {
+      await settle(async () => {
+        await exec('ip', ['netns', 'exec', nsA, 'iperf3', '-c', ipB, '-n', '2M']);
+      });
+      await ping(nsA, ipB);
+      const flows = await settle(async () => {
+        const f = (await an
+          .client()
+          .query(`G.V().Has('Name', '${ifA}').Flows().Has('Transport.B', 5201)`)) as {
+          Metric: { ABBytes: number };
+          TCPMetric?: { ABSynStart: number };
+        }[];
+        assert.ok(f.length >= 1, 'iperf3 flows');
+        assert.ok(
+          f.some((x) => x.Metric.ABBytes > 2_000_000),
+          `2 MB counted: ${JSON.stringify(f.map((x) => x.Metric))}`,
+        );
+        return f;
+      });
+      assert.ok(
+        flows.some((x) => (x.TCPMetric?.ABSynStart ?? 0) > 0),
+        'extra TCP metric',
+      );
+      assert.equal(await icmpFlows(ifA).then((f) => f.length), 0, 'BPF kept ICMP out');
+    } finally {
+      server.kill('SIGKILL');
+    }
+    await an.client().delete('capture', capture.UUID);
+  });
+
   it('a capture created before its interface starts once the interface appears', async () => {
     const ifName = scratch.name('r');
     const capture = (await an.client().create('capture', {
