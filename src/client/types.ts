@@ -3,6 +3,12 @@
 // plus the map from each generic CRUD resource name to its JSON shape.
 
 import type { EdgeJSON, EdgeRule, NodeJSON, NodeRule } from '../protocol/index.js';
+import type { Capture } from '../protocol/capture.js';
+
+export type { Capture, CaptureMetadata } from '../protocol/capture.js';
+
+/** What `POST /api/capture` takes: a query and any of the other capture fields (§3.3). */
+export type CaptureRequest = Partial<Omit<Capture, 'UUID' | 'Count'>> & { GremlinQuery: string };
 
 export type {
   APIInfo as ApiInfo,
@@ -26,7 +32,7 @@ export interface ResourceMap {
   edge: EdgeJSON;
   noderule: NodeRule;
   edgerule: EdgeRule;
-  capture: Record<string, unknown>;
+  capture: CaptureRequest & Partial<Capture>;
   alert: Record<string, unknown>;
   injectpacket: Record<string, unknown>;
   workflow: Record<string, unknown>;

@@ -2,6 +2,7 @@
 // `client capture create|list|get|delete` with Skydive's flags (skydive-compat §8): the body of
 // POST /api/capture built from the flags (numbers and layer names checked here), TTL in ms.
 import type { Command } from 'commander';
+import type { CaptureRequest } from '../../client/index.js';
 import type { CliContext } from '../context.js';
 import { CommandError, UsageError, describeError } from '../errors.js';
 import { printJSON } from '../io.js';
@@ -38,7 +39,7 @@ function intFlag(name: string, v: string | undefined, dflt: number): number {
 }
 
 /** The capture `capture create` sends; throws UsageError for inconsistent flags. */
-export function newCapture(opts: CaptureCreateOpts): Record<string, unknown> {
+export function newCapture(opts: CaptureCreateOpts): CaptureRequest {
   if (opts.gremlin && opts.node) throw new UsageError('--gremlin and --node are exclusive');
   const gremlin = opts.node ? `G.V().Has('TID', '${opts.node}')` : (opts.gremlin ?? '');
   if (gremlin === '') throw new UsageError('--gremlin or --node is required');
@@ -49,7 +50,7 @@ export function newCapture(opts: CaptureCreateOpts): Record<string, unknown> {
       throw new UsageError(`--extra-layer: '${l}' is not one of DNS, DHCPv4, VRRP`);
     extraLayers |= bit;
   }
-  const body: Record<string, unknown> = {
+  const body: CaptureRequest = {
     GremlinQuery: gremlin,
     BPFFilter: opts.bpf ?? '',
     Name: opts.name ?? '',
