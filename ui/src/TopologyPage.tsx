@@ -13,7 +13,7 @@ import { FlowsPanel } from './panels/FlowsPanel.js';
 import { HistoryPanel } from './panels/HistoryPanel.js';
 import { Toolbar } from './panels/Toolbar.js';
 import { installHooks } from './view/bench-hook.js';
-import { createRenderer, type GraphRenderer } from './view/renderer.js';
+import { createRenderer, type GraphRenderer } from './view/canvas-renderer.js';
 
 type Tab = 'details' | 'flows' | 'captures' | 'history';
 

@@ -56,7 +56,7 @@ export class GraphStore {
   readonly groups = new Groups();
   readonly metrics = new Map<string, MetricSample[]>();
   private index = new SpatialIndex();
-  private listeners = new Set<() => void>();
+  private listeners = new Set<(kind: 'data' | 'view') => void>();
   /** Nodes placed with no parent known yet: moved near their parent when its edge arrives. */
   private provisional = new Set<string>();
   selected: { kind: 'node' | 'edge'; id: string } | undefined;
@@ -78,15 +78,19 @@ export class GraphStore {
     },
   };
 
-  /** Calls `fn` after every change; returns the unsubscribe function. */
-  subscribe(fn: () => void): () => void {
+  /**
+   * Calls `fn` after every change with its kind: `data` when only elements changed (sigma follows
+   * the graph's own events), `view` when what is shown changed (selection, highlight, groups).
+   * Returns the unsubscribe function.
+   */
+  subscribe(fn: (kind: 'data' | 'view') => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
   }
 
-  private changed(): void {
+  private changed(kind: 'data' | 'view' = 'view'): void {
     this.version++;
-    for (const fn of this.listeners) fn();
+    for (const fn of this.listeners) fn(kind);
   }
 
   private typeOf = (id: string): unknown =>
@@ -232,6 +236,7 @@ export class GraphStore {
   /** Applies a batch of live graph events (Graph namespace messages). */
   apply(batch: readonly StructMessage[]): void {
     const fresh = new Set<string>();
+    const groupsBefore = this.groups.generation;
     for (const m of batch) {
       switch (m.Type) {
         case 'NodeAdded':
@@ -258,7 +263,8 @@ export class GraphStore {
     }
     this.place(fresh);
     for (const id of this.groups.collapsed) this.relabel(id);
-    this.changed();
+    const regrouped = this.groups.generation !== groupsBefore && this.groups.collapsed.size > 0;
+    this.changed(regrouped ? 'view' : 'data');
   }
 
   /** Collapses or expands a group. */

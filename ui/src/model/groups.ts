@@ -10,6 +10,13 @@ export class Groups {
   private links = new Map<string, [string, string]>();
   readonly collapsed = new Set<string>();
   private hiddenCache: Set<string> | undefined;
+  /** Bumped by every change of the tree or of the collapsed set. */
+  generation = 0;
+
+  private dirty(): void {
+    this.hiddenCache = undefined;
+    this.generation++;
+  }
 
   parent(id: string): string | undefined {
     return this.parentOf.get(id);
@@ -33,7 +40,7 @@ export class Groups {
     let s = this.kids.get(parent);
     if (!s) this.kids.set(parent, (s = new Set()));
     s.add(child);
-    this.hiddenCache = undefined;
+    this.dirty();
     return true;
   }
 
@@ -45,20 +52,20 @@ export class Groups {
     const [parent, child] = l;
     if (this.parentOf.get(child) === parent) this.parentOf.delete(child);
     this.kids.get(parent)?.delete(child);
-    this.hiddenCache = undefined;
+    this.dirty();
   }
 
   /** Forgets a node (its edges are unlinked by the caller). */
   drop(id: string): void {
     this.collapsed.delete(id);
-    this.hiddenCache = undefined;
+    this.dirty();
   }
 
   clear(): void {
     this.parentOf.clear();
     this.kids.clear();
     this.links.clear();
-    this.hiddenCache = undefined;
+    this.dirty();
   }
 
   /** Number of nodes below `id`. */
@@ -79,19 +86,19 @@ export class Groups {
   toggle(id: string): void {
     if (this.collapsed.has(id)) this.collapsed.delete(id);
     else if (this.isGroup(id)) this.collapsed.add(id);
-    this.hiddenCache = undefined;
+    this.dirty();
   }
 
   /** Collapses every group with more than `max` descendants. */
   collapseLarge(ids: Iterable<string>, max: number): void {
     for (const id of ids) if (this.descendants(id) > max) this.collapsed.add(id);
-    this.hiddenCache = undefined;
+    this.dirty();
   }
 
   /** Expands the groups above `id` so that it shows. */
   reveal(id: string): void {
     for (let p = this.parentOf.get(id); p !== undefined; p = this.parentOf.get(p)) {
-      if (this.collapsed.delete(p)) this.hiddenCache = undefined;
+      if (this.collapsed.delete(p)) this.dirty();
       if (p === id) break;
     }
   }

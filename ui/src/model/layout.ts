@@ -185,7 +185,12 @@ export function placeNew(
     const parent = tree.parent(top);
     const pp = parent === undefined ? undefined : pos.get(parent);
     const at = pp
-      ? freeSpot(pp, 2, index, Math.max(1.8, radius))
+      ? freeSpot(
+          pp,
+          SPACING * Math.sqrt(tree.children(parent ?? '').length),
+          index,
+          Math.max(1.8, radius),
+        )
       : freeSpot(
           { x: extent.maxX + radius + 4, y: (extent.minY + extent.maxY) / 2 },
           0,

@@ -102,9 +102,12 @@ export class Live {
   private async resync(req: { GremlinFilter?: string } = {}): Promise<void> {
     try {
       this.queue = [];
+      performance.mark('skydive:sync-sent');
       const g = await this.sub.sync(req);
+      performance.mark('skydive:sync-received');
       this.store.removedSince = new Set();
       this.store.load(g, { collapse: this.opts.collapse });
+      performance.mark('skydive:graph-loaded');
       this.set({ at: undefined, diff: undefined, error: '' });
     } catch (err) {
       this.set({ error: (err as Error).message });

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { client, errorText } from '../api.js';
 import type { GraphStore } from '../model/graph-store.js';
 import type { Live } from '../model/live.js';
-import type { GraphRenderer } from '../view/renderer.js';
+import type { GraphRenderer } from '../view/canvas-renderer.js';
 
 /** IDs of the nodes in a Gremlin result (nodes, or paths / nested arrays of them). */
 export function resultNodeIDs(result: unknown): string[] {
