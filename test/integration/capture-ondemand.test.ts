@@ -77,6 +77,8 @@ before(async () => {
   agent = await startTestAgent(teardown, {
     analyzers: [an.address],
     captureBackend: handMadeBackend,
+    // The WebSocket transport here; the system and pcapsocket tests use the default, UDP.
+    overrides: { 'flow.protocol': 'websocket' },
   });
   addInterface('sktest-a', 'aa:00:00:00:00:01');
 });

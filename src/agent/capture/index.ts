@@ -9,6 +9,7 @@ import { encodeFlowSet, encodeTableReply } from '../../protocol/flow.js';
 import type { Uplink } from '../uplink/index.js';
 import type { AgentSettings } from '../settings.js';
 import { FlowSender } from './flow-sender.js';
+import { UdpFlowSender } from './udp-sender.js';
 import { CaptureManager, type CaptureBackend } from './manager.js';
 
 export { CaptureManager, netnsPathOf } from './manager.js';
@@ -20,6 +21,7 @@ export type {
   TableStats,
 } from './manager.js';
 export { FlowSender, FLOWS_PER_MESSAGE } from './flow-sender.js';
+export { UdpFlowSender } from './udp-sender.js';
 
 /** Flow table timers and sizes every capture of the agent uses (flow.* keys), in ms. */
 export interface FlowTableSettings {
@@ -29,10 +31,13 @@ export interface FlowTableSettings {
   applicationTimeoutMs: Record<string, number>;
 }
 
+/** How flow updates leave the agent: WebSocket (FlowSender) or UDP (UdpFlowSender). */
+export type FlowTransport = Pick<FlowSender, 'start' | 'send' | 'sendStats' | 'stats' | 'close'>;
+
 /** What a backend factory receives. */
 export interface BackendContext {
   logger: Logger;
-  sender: FlowSender;
+  sender: FlowTransport;
   table: FlowTableSettings;
   config: SkydiveConfig;
 }
@@ -40,7 +45,7 @@ export interface BackendContext {
 /** The running capture side of an agent. */
 export interface AgentCaptures {
   manager: CaptureManager;
-  sender: FlowSender;
+  sender: FlowTransport;
   backend: CaptureBackend;
   close(): Promise<void>;
 }
@@ -76,13 +81,19 @@ export function startCaptures(opts: {
   backend: (ctx: BackendContext) => CaptureBackend;
 }): AgentCaptures {
   const { settings, logger } = opts;
-  const sender = new FlowSender({
-    analyzers: settings.analyzers,
-    hostID: settings.hostID,
-    auth: settings.cluster,
-    tls: settings.clientTls,
-    logger: logger.child({ component: 'flow-sender' }),
-  });
+  // flow.protocol (Skydive's default udp): datagrams to the analyzers' ports, or /ws/agent/flow.
+  const protocol = (opts.config.flow as unknown as { protocol?: string }).protocol ?? 'udp';
+  const senderLog = logger.child({ component: 'flow-sender', protocol });
+  const sender: FlowTransport =
+    protocol === 'websocket'
+      ? new FlowSender({
+          analyzers: settings.analyzers,
+          hostID: settings.hostID,
+          auth: settings.cluster,
+          tls: settings.clientTls,
+          logger: senderLog,
+        })
+      : new UdpFlowSender(settings.analyzers, senderLog);
   const backend = opts.backend({
     logger,
     sender,

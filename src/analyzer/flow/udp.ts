@@ -39,6 +39,12 @@ export function listenUdpFlows(
     sock.once('error', reject);
     sock.bind(port, host, () => {
       sock.off('error', reject);
+      try {
+        // A capture's update tick is a burst of datagrams: give the kernel room for it.
+        sock.setRecvBufferSize(8 * 1024 * 1024);
+      } catch {
+        // capped by net.core.rmem_max: keep the default
+      }
       sock.on('error', (err) => logger.warn({ err: err.message }, 'UDP flow socket error'));
       const a = sock.address();
       resolve({
