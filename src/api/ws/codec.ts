@@ -2,8 +2,16 @@
 // Frames ↔ StructMessage for one connection (skydive-compat §2.3): JSON text frames or protobuf
 // binary frames on output per X-Client-Protocol; either kind accepted on input. Encodes once per
 // protocol so one graph event fanned out to many peers is serialised at most twice.
+import type { GraphElement } from '../../graph/types.js';
+import { edgeToJSON, nodeToJSON } from '../../protocol/index.js';
+import { Namespace } from '../../protocol/messages.js';
 import { encodeStructMessageProto } from '../../protocol/protobuf.js';
-import { encodeStructMessageJSON, type StructMessage } from '../../protocol/ws-message.js';
+import {
+  encodeStructMessageJSON,
+  newStructMessage,
+  type StructMessage,
+} from '../../protocol/ws-message.js';
+import { elementEventJSON } from './element-frame.js';
 
 /** Wire encoding of a connection (`X-Client-Protocol`; empty or absent means JSON). */
 export type WireProtocol = 'json' | 'protobuf';
@@ -19,19 +27,64 @@ export { decodeFrame } from '../../protocol/envelope.js';
 export class Outgoing {
   private json: Buffer | undefined;
   private proto: Buffer | undefined;
-  constructor(readonly msg: StructMessage) {}
+  /** `msg` may be left out by subclasses that build it on demand (`build`). */
+  constructor(private msg?: StructMessage) {}
 
   get namespace(): string {
-    return this.msg.Namespace;
+    return this.message().Namespace;
+  }
+
+  /** The message itself. */
+  message(): StructMessage {
+    return (this.msg ??= this.build());
+  }
+
+  /** Builds the message of an Outgoing constructed without one. */
+  protected build(): StructMessage {
+    throw new Error('Outgoing: no message');
+  }
+
+  /** Its JSON text. */
+  protected jsonText(): string {
+    return encodeStructMessageJSON(this.message());
   }
 
   /** The frame payload for a protocol: UTF-8 JSON text, or protobuf envelope bytes. */
   frame(protocol: WireProtocol): Buffer {
-    if (protocol === 'json') return (this.json ??= Buffer.from(encodeStructMessageJSON(this.msg)));
+    if (protocol === 'json') return (this.json ??= Buffer.from(this.jsonText()));
     if (this.proto === undefined) {
-      const u = encodeStructMessageProto(this.msg);
+      const u = encodeStructMessageProto(this.message());
       this.proto = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
     }
     return this.proto;
+  }
+}
+
+/**
+ * A Graph element event (NodeAdded, EdgeDeleted…) with a fresh UUID. Its JSON frame is assembled
+ * from the element's fields (elementEventJSON) and the envelope object is only built for protobuf.
+ */
+export class ElementOutgoing extends Outgoing {
+  private readonly uuid = globalThis.crypto.randomUUID();
+
+  constructor(
+    private readonly type: string,
+    private readonly el: GraphElement,
+  ) {
+    super();
+  }
+
+  override get namespace(): string {
+    return Namespace.Graph;
+  }
+
+  protected override build(): StructMessage {
+    const el = this.el;
+    const obj = el.kind === 'node' ? nodeToJSON(el) : edgeToJSON(el);
+    return newStructMessage(Namespace.Graph, this.type, obj, this.uuid);
+  }
+
+  protected override jsonText(): string {
+    return elementEventJSON(this.type, this.el, this.uuid);
   }
 }

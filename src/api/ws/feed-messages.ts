@@ -6,12 +6,10 @@ import type { Edge, GraphElement, Node, PartialOp } from '../../graph/types.js';
 import {
   GraphMessageType as T,
   Namespace,
-  edgeToJSON,
   newStructMessage,
-  nodeToJSON,
   type PartiallyUpdatedMsg,
 } from '../../protocol/index.js';
-import { Outgoing } from './codec.js';
+import { ElementOutgoing, Outgoing } from './codec.js';
 import type { WsConnection } from './connection.js';
 import { diffSubgraphs, type Subgraph } from './filter.js';
 
@@ -56,10 +54,10 @@ export class UpdateOut {
       };
       return (this.partialOut ??= graphMsg(type, body));
     }
-    return (this.fullOut ??=
-      el.kind === 'node'
-        ? graphMsg(T.NodeUpdated, nodeToJSON(el))
-        : graphMsg(T.EdgeUpdated, edgeToJSON(el)));
+    return (this.fullOut ??= new ElementOutgoing(
+      el.kind === 'node' ? T.NodeUpdated : T.EdgeUpdated,
+      el,
+    ));
   }
 }
 
@@ -91,13 +89,13 @@ export function diffMessages(
   const d = diffSubgraphs(prev, next);
   const msgs: Tagged[] = [];
   for (const e of d.removedEdges)
-    msgs.push([graphMsg(T.EdgeDeleted, edgeToJSON(e)), edgeLog.get(e.id)?.source]);
+    msgs.push([new ElementOutgoing(T.EdgeDeleted, e), edgeLog.get(e.id)?.source]);
   for (const n of d.removedNodes)
-    msgs.push([graphMsg(T.NodeDeleted, nodeToJSON(n)), nodeLog.get(n.id)?.source]);
+    msgs.push([new ElementOutgoing(T.NodeDeleted, n), nodeLog.get(n.id)?.source]);
   for (const n of d.addedNodes)
-    msgs.push([graphMsg(T.NodeAdded, nodeToJSON(n)), nodeLog.get(n.id)?.source]);
+    msgs.push([new ElementOutgoing(T.NodeAdded, n), nodeLog.get(n.id)?.source]);
   for (const e of d.addedEdges)
-    msgs.push([graphMsg(T.EdgeAdded, edgeToJSON(e)), edgeLog.get(e.id)?.source]);
+    msgs.push([new ElementOutgoing(T.EdgeAdded, e), edgeLog.get(e.id)?.source]);
   updates(nodeLog, prev.nodes, next.nodes, msgs);
   updates(edgeLog, prev.edges, next.edges, msgs);
   return msgs;

@@ -6,10 +6,10 @@
 import type { Logger } from 'pino';
 import type { Graph } from '../../graph/index.js';
 import type { GraphElement, PartialOp } from '../../graph/types.js';
-import { GraphMessageType as T, edgeToJSON, nodeToJSON } from '../../protocol/index.js';
-import type { Outgoing } from './codec.js';
+import { GraphMessageType as T } from '../../protocol/index.js';
+import { ElementOutgoing, type Outgoing } from './codec.js';
 import type { WsConnection } from './connection.js';
-import { MIXED, UpdateOut, diffMessages, graphMsg, type TickEntry } from './feed-messages.js';
+import { MIXED, UpdateOut, diffMessages, type TickEntry } from './feed-messages.js';
 import type { CompiledFilter, Subgraph } from './filter.js';
 
 /** One subscriber: its connection, update policy and filter group (none: unfiltered). */
@@ -189,11 +189,7 @@ export class GraphFeed {
   private added(el: GraphElement): void {
     try {
       if (this.unfiltered.size > 0)
-        this.fanOut(
-          el.kind === 'node'
-            ? graphMsg(T.NodeAdded, nodeToJSON(el))
-            : graphMsg(T.EdgeAdded, edgeToJSON(el)),
-        );
+        this.fanOut(new ElementOutgoing(el.kind === 'node' ? T.NodeAdded : T.EdgeAdded, el));
       this.log(el, undefined);
     } catch (err) {
       this.failed(err, el);
@@ -203,11 +199,7 @@ export class GraphFeed {
   private deleted(el: GraphElement): void {
     try {
       if (this.unfiltered.size > 0)
-        this.fanOut(
-          el.kind === 'node'
-            ? graphMsg(T.NodeDeleted, nodeToJSON(el))
-            : graphMsg(T.EdgeDeleted, edgeToJSON(el)),
-        );
+        this.fanOut(new ElementOutgoing(el.kind === 'node' ? T.NodeDeleted : T.EdgeDeleted, el));
       this.log(el, undefined);
     } catch (err) {
       this.failed(err, el);
