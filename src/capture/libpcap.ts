@@ -38,11 +38,11 @@ export interface LibpcapOptions extends BatchingOptions {
   sink: BatchSink;
 }
 
-/** The capture thread's module, run through tsx when we run from sources. */
-function workerEntry(): URL {
+/** The capture thread's module (`name` without extension), run through tsx from sources. */
+function workerEntry(name: string): URL {
   const self = import.meta.url;
-  if (!self.endsWith('.ts')) return new URL('./libpcap-worker.js', self);
-  const file = new URL('./libpcap-worker.ts', self).href;
+  if (!self.endsWith('.ts')) return new URL(`./${name}.js`, self);
+  const file = new URL(`./${name}.ts`, self).href;
   const api = import.meta.resolve('tsx/esm/api');
   const boot =
     `import { register } from ${JSON.stringify(api)}; register(); ` +
@@ -104,7 +104,9 @@ export class LibpcapSource implements CaptureSource {
       setup.netns = netnsPath(o.netns);
       setup.netnsLabel = o.netns;
     }
-    const worker = new Worker(workerEntry(), { workerData: setup });
+    // afpacket reads the AF_PACKET ring itself; pcap goes through libpcap's pcap_dispatch.
+    const entry = workerEntry(this.kind === 'afpacket' ? 'afpacket-worker' : 'libpcap-worker');
+    const worker = new Worker(entry, { workerData: setup });
     this.worker = worker;
     this.exited = new Promise((r) => worker.once('exit', () => r()));
     return new Promise<void>((resolve, reject) => {

@@ -23,3 +23,15 @@ it('collects packets across growth and starts afresh after take()', () => {
     'an old batch is not overwritten',
   );
 });
+
+it('pushFrom copies a range of a larger buffer, short and long', () => {
+  const src = new Uint8Array(400).map((_, i) => i & 0xff);
+  const b = new PacketBatchBuilder(LinkType.ETHERNET, 1, 16);
+  b.pushFrom(src, 3, 10, 5, 60);
+  b.pushFrom(src, 100, 200, 6, 200);
+  const batch = b.take();
+  assert.equal(batch.count, 2);
+  assert.deepEqual([...packetAt(batch, 0)], [...src.subarray(3, 13)]);
+  assert.deepEqual([...packetAt(batch, 1)], [...src.subarray(100, 300)]);
+  assert.deepEqual([batch.wireLens[0], batch.timestamps[1]], [60, 6]);
+});

@@ -81,6 +81,31 @@ export class PacketBatchBuilder {
     this.n++;
   }
 
+  /**
+   * Copies `src[start, start + len)` in as one packet, without making a view of it first (a
+   * capture ring's hot path: small frames are copied byte by byte, large ones in one call).
+   */
+  pushFrom(
+    src: Uint8Array,
+    start: number,
+    len: number,
+    timestampMicros: number,
+    wireLen: number,
+  ): void {
+    if (this.n === this.offsets.length) this.growIndex();
+    if (this.used + len > this.buffer.length) this.growBuffer(len);
+    const buf = this.buffer;
+    const at = this.used;
+    if (len <= 96) for (let i = 0; i < len; i++) buf[at + i] = src[start + i]!;
+    else buf.set(src.subarray(start, start + len), at);
+    this.offsets[this.n] = at;
+    this.capLens[this.n] = len;
+    this.wireLens[this.n] = wireLen;
+    this.timestamps[this.n] = timestampMicros;
+    this.used = at + len;
+    this.n++;
+  }
+
   /** Returns the packets collected so far as a batch and starts a new one (no copy). */
   take(): PacketBatch {
     const batch: PacketBatch = {

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: Apache-2.0
+// The capture thread of an afpacket source: enters the interface's network namespace (this thread
+// only), opens an AF_PACKET TPACKET_V3 ring, and copies the packets of each filled block into
+// PacketBatch batches transferred to the main thread. Control and counters go through shared memory.
+import { closeSync, openSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import koffi from 'koffi';
+import { PacketBatchBuilder, type PacketBatch } from '../flow/packet.js';
+import { AfPacketRing } from './afpacket-ring.js';
+import { CTL, type WorkerSetup, type WorkerToMain } from './libpcap-protocol.js';
+
+const setup = workerData as WorkerSetup;
+const ctl = new Float64Array(setup.control);
+const stopFlag = new Int32Array(setup.stop);
+const post = (m: WorkerToMain, transfer: ArrayBuffer[] = []) =>
+  parentPort!.postMessage(m, transfer);
+
+function fail(message: string): never {
+  post({ type: 'error', message });
+  process.exit(0);
+}
+
+if (setup.netns) {
+  let fd: number;
+  try {
+    fd = openSync(setup.netns, 'r');
+  } catch (e) {
+    fail(`cannot open network namespace ${setup.netns}: ${(e as Error).message}`);
+  }
+  const setns = koffi.load('libc.so.6').func('int setns(int, int)') as unknown as (
+    fd: number,
+    t: number,
+  ) => number;
+  // This thread stays in the namespace: it exists only for this capture.
+  const rc = setns(fd, 0x40000000);
+  closeSync(fd);
+  if (rc !== 0) fail(`cannot enter network namespace ${setup.netns}`);
+}
+const where = `${setup.device}${setup.netnsLabel ? ` in ${setup.netnsLabel}` : ''}`;
+
+let ring: AfPacketRing;
+try {
+  ring = new AfPacketRing(setup.device, {
+    bpf: setup.bpf,
+    snaplen: setup.snaplen,
+    bufferSize: setup.bufferSize,
+    timeoutMs: setup.flushMs,
+  });
+} catch (e) {
+  fail(`cannot capture on ${where}: ${(e as Error).message}`);
+}
+const linkType = ring.linkType;
+const newBuilder = () => new PacketBatchBuilder(linkType, Math.min(setup.batchPackets, 4096));
+let builder = newBuilder();
+const tagged = new Uint8Array(262144 + 4);
+
+function flush(): void {
+  if (builder.count === 0) return;
+  const b: PacketBatch = builder.take();
+  post({ type: 'batch', batch: b }, [
+    b.buffer.buffer as ArrayBuffer,
+    b.offsets.buffer as ArrayBuffer,
+    b.capLens.buffer as ArrayBuffer,
+    b.wireLens.buffer as ArrayBuffer,
+    b.timestamps.buffer as ArrayBuffer,
+  ]);
+  builder = newBuilder();
+}
+
+const visit = (
+  data: Uint8Array,
+  start: number,
+  capLen: number,
+  wireLen: number,
+  ts: number,
+  vlan: number,
+): void => {
+  if (vlan < 0 || capLen < 12) {
+    builder.pushFrom(data, start, capLen, ts, wireLen);
+  } else {
+    // The kernel moved the 802.1Q tag out of the frame: put it back after the MAC addresses.
+    tagged.set(data.subarray(start, start + 12), 0);
+    tagged[12] = (vlan >>> 24) & 255;
+    tagged[13] = (vlan >>> 16) & 255;
+    tagged[14] = (vlan >>> 8) & 255;
+    tagged[15] = vlan & 255;
+    tagged.set(data.subarray(start + 12, start + capLen), 16);
+    builder.push(tagged.subarray(0, capLen + 4), ts, wireLen + 4);
+  }
+  if (builder.count >= setup.batchPackets) flush();
+};
+
+post({ type: 'ready', linkType });
+let lastFlush = Date.now();
+const nap = Math.max(1, setup.flushMs >> 2);
+while (Atomics.load(stopFlag, 0) === 0) {
+  const n = ring.read(visit, setup.snaplen);
+  const now = Date.now();
+  if (now - lastFlush >= setup.flushMs) {
+    flush();
+    ctl[CTL.KERNEL_DROPS] = ring.kernelDrops();
+    lastFlush = now;
+  }
+  // Nothing ready: sleep a little (stop() wakes us at once).
+  if (n === 0) Atomics.wait(stopFlag, 0, 0, nap);
+}
+ring.read(visit, setup.snaplen);
+flush();
+ctl[CTL.KERNEL_DROPS] = ring.kernelDrops();
+ring.close();
+post({ type: 'stopped' });
