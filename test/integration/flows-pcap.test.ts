@@ -76,3 +76,28 @@ describe('client pcap / POST /api/pcap', { skip: !existsSync(TRACE) && 'no pcapt
     assert.equal(empty.status, 400);
   });
 });
+
+describe('POST /api/pcap size limit', () => {
+  test('an upload over analyzer.flow.max_pcap_size is refused with 413', async () => {
+    const small = await startTestAnalyzer(teardown, {
+      logs: 'silent',
+      overrides: { 'analyzer.flow.max_pcap_size': 1 },
+    });
+    // A valid pcap header followed by 2 MiB of records (streamed, no Content-Length).
+    const header = Buffer.from('d4c3b2a1020004000000000000000000ffff000001000000', 'hex');
+    const record = Buffer.alloc(16 + 1000);
+    record.writeUInt32LE(1000, 8);
+    record.writeUInt32LE(1000, 12);
+    async function* body() {
+      yield header;
+      for (let i = 0; i < 2100; i++) yield record;
+    }
+    const res = await fetch(`http://${small.address}/api/pcap`, {
+      method: 'POST',
+      body: ReadableStream.from(body()),
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(res.status, 413);
+    assert.match(await res.text(), /SKY_ERR_PCAP_TOO_LARGE|larger than/);
+  });
+});
