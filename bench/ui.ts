@@ -234,13 +234,15 @@ const p95 = (xs: number[]) => (xs.length ? percentile(xs, 95) : NaN);
 const f = (v: number) => (Number.isNaN(v) ? '—' : v.toFixed(1));
 console.log(
   'page'.padEnd(40) +
-    'nodes  first render | pan: median p95 frame (render) | 100 changes/s: median p95 frame (render)',
+    'nodes  first render | pan: frame interval median p95, frame work median p95 | ' +
+    '100 changes/s: the same',
 );
+const row = (st: FrameStats) =>
+  `${f(med(st.intervals))} ${f(p95(st.intervals))} ms, ${f(med(st.renders))} ${f(p95(st.renders))} ms`;
 for (const r of results)
   console.log(
     `${r.name.padEnd(40)}${String(r.nodes).padEnd(7)}${f(r.firstRenderMs).padStart(8)} ms | ` +
-      `${f(med(r.pan.intervals))} ${f(p95(r.pan.intervals))} ms (${f(med(r.pan.renders))}) | ` +
-      `${f(med(r.updates.intervals))} ${f(p95(r.updates.intervals))} ms (${f(med(r.updates.renders))})`,
+      `${row(r.pan)} | ${row(r.updates)}`,
   );
 const byName = (n: string) => results.find((r) => r.name === n);
 const ours = results[0];
@@ -250,10 +252,15 @@ if (ours && plain) {
   for (const r of results.slice(1))
     console.log(
       `ours / ${r.name}: first render ${ratio(ours.firstRenderMs, r.firstRenderMs)}, ` +
-        `pan median frame ${ratio(med(ours.pan.intervals), med(r.pan.intervals))}, ` +
-        `100 changes/s median frame ${ratio(med(ours.updates.intervals), med(r.updates.intervals))}`,
+        `pan p95 frame interval ${ratio(p95(ours.pan.intervals), p95(r.pan.intervals))}, ` +
+        `100 changes/s p95 frame interval ${ratio(p95(ours.updates.intervals), p95(r.updates.intervals))}`,
     );
-  const ok =
-    ours.firstRenderMs < 2000 && med(ours.pan.intervals) < 16 && med(ours.updates.intervals) < 16;
-  console.log(`targets (first render < 2 s, median frame < 16 ms): ${ok ? 'met' : 'NOT met'}`);
+  // headless Chromium paces animation frames at 60 Hz: an interval of one vsync (16.7 ms) is a
+  // frame on time, so the frame target is read on the work each frame costs the page
+  const work = (st: FrameStats) => med(st.renders);
+  const ok = ours.firstRenderMs < 2000 && work(ours.pan) < 16 && work(ours.updates) < 16;
+  console.log(
+    `targets (first render < 2 s, median frame work < 16 ms, ${ours.name}): ${ok ? 'met' : 'NOT met'}; ` +
+      `p95 frame interval ${f(p95(ours.pan.intervals))} ms panning, ${f(p95(ours.updates.intervals))} ms under changes`,
+  );
 }

@@ -28,6 +28,8 @@ const IDLE_MS = 150;
 const STALE_LABELS_MS = 2000;
 const LABEL_W = 110;
 const LABEL_H = 14;
+/** Below this zoom (pixels per layout unit) ownership links are not drawn. */
+const OWNERSHIP_MIN_SCALE = 4;
 
 const radius = (look: NodeLook, scale: number) =>
   Math.max(1.5, Math.min(look.size * 0.12 * scale, look.size * 1.2));
@@ -46,6 +48,7 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
   let H = 1;
   let dpr = 1;
   let framed = false;
+  let drawn = false;
   let needFull = true;
   let interacting = false;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
@@ -71,7 +74,10 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
     // edges, one path per colour and width
     const edgePaths = new Map<string, Path2D>();
     const s = cam.scale;
+    // zoomed out, ownership links are implied by the grouping of positions: not drawn
+    const ownership = s >= OWNERSHIP_MIN_SCALE;
     g.forEachEdge((id, a, src, dst, sa, da) => {
+      if (!ownership && a.json.Metadata['RelationType'] === 'ownership') return;
       const color = edgeColor(store, id, hidden);
       if (color === undefined) return;
       const [x1, y1] = toScreen(sa.x, sa.y, cam) as [number, number];
@@ -185,7 +191,12 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
     }
     const stale = staleSince > 0 && t0 - staleSince > STALE_LABELS_MS;
     if (!interacting && (needFull || stale)) {
+      if (!drawn && store.graph.order > 0) performance.mark('skydive:first-draw-start');
       drawScene();
+      if (!drawn && store.graph.order > 0) {
+        performance.mark('skydive:first-draw-end');
+        drawn = true;
+      }
       needFull = false;
       kind = 'full';
     } else if (!interacting && dirty.size > 0) {
