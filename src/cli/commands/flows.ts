@@ -57,7 +57,8 @@ function captureStream(
   bpf: string | undefined,
 ): { stream: Readable; done: Promise<void> } {
   if (bpf === undefined) {
-    const stream = file === '-' ? (io.stdin as Readable) : createReadStream(file);
+    const stream =
+      file === '-' ? (io.stdin as Readable) : createReadStream(file, { highWaterMark: 1 << 20 });
     return { stream, done: Promise.resolve() };
   }
   // libpcap compiles the filter for the file's link type; tcpdump writes the matching packets as pcap

@@ -39,7 +39,7 @@ export class PacketClock {
     readonly table: FlowTable,
     updateSeconds: number,
     expireSeconds: number,
-    private readonly emit: (flows: Flow[]) => void = () => {},
+    private readonly emit?: (flows: Flow[]) => void,
   ) {
     this.updateMs = Math.max(1, updateSeconds) * 1000;
     this.expireMs = Math.max(1, expireSeconds) * 1000;
@@ -69,10 +69,12 @@ export class PacketClock {
   private tickUntil(ms: number): void {
     while (Math.min(this.nextUpdate, this.nextExpire) <= ms) {
       if (this.nextUpdate <= this.nextExpire) {
-        this.emit(this.table.update(Math.floor(this.nextUpdate)));
+        const sent = this.table.update(Math.floor(this.nextUpdate), this.emit !== undefined);
+        this.emit?.(sent);
         this.nextUpdate += this.updateMs;
       } else {
-        this.emit(this.table.expire(Math.floor(this.nextExpire)));
+        const sent = this.table.expire(Math.floor(this.nextExpire));
+        this.emit?.(sent);
         this.nextExpire += this.expireMs;
       }
     }

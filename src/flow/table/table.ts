@@ -455,8 +455,9 @@ export class FlowTable {
    * An update tick at `now` (ms; Skydive's updateAt): flows touched since the previous tick get
    * LastUpdateMetric deltas and are returned for sending; idle flows of an application with a timeout
    * are finished (TIMEOUT), returned and removed; finished flows idle for 15 s are removed.
+   * `collect: false` does the same bookkeeping without building the flows to send (offline runs).
    */
-  update(now: number): Flow[] {
+  update(now: number, collect = true): Flow[] {
     const from = this.lastUpdate;
     const out: Flow[] = [];
     for (const e of this.index.all()) {
@@ -494,7 +495,7 @@ export class FlowTable {
         this.counters.flowsFinished++;
       }
       if (send) {
-        out.push(e.toFlow(true, this.index.addr));
+        if (collect) out.push(e.toFlow(true, this.index.addr));
         if (e.rawPackets) e.rawPackets.length = 0;
       }
       if (gone) this.removeEntry(e);
