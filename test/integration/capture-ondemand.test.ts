@@ -181,6 +181,23 @@ describe('on-demand captures', SUITE, () => {
     assert.deepEqual(seen, ['Added', 'NodeUpdated', 'Deleted'], 'notifications');
   });
 
+  test('a capture type the agent cannot run shows as an error on the node, cleared on delete', async () => {
+    const client = an.client();
+    const capture = (await client.create('capture', {
+      GremlinQuery: "G.V().Has('Name', 'sktest-a')",
+      Type: 'ebpf',
+    })) as { UUID: string };
+    const node = () => [...an.context.graph.nodes()].find((n) => n.metadata.Name === 'sktest-a')!;
+    await settle(() => {
+      const e = (node().metadata.Captures as { ID: string; State: string; Error: string }[])?.[0];
+      assert.equal(e?.State, 'error', 'error state');
+      assert.match(e.Error, /ebpf.*not available/);
+    });
+    assert.equal(((await client.get('capture', capture.UUID)) as { Count: number }).Count, 0);
+    await client.delete('capture', capture.UUID);
+    await settle(() => assert.equal(node().metadata.Captures, undefined, 'entry removed'));
+  });
+
   test('a capture created before its interface starts once the interface appears', async () => {
     const client = an.client();
     const capture = (await client.create('capture', {

@@ -213,7 +213,8 @@ export class OnDemandController {
       for (const [nodeID, r] of [...regs])
         if (!wanted.has(nodeID) && r.state !== 'starting') {
           regs.delete(nodeID);
-          if (r.state === 'started') this.stop(c, nodeID, r.host);
+          // A failed start may have left an error entry on the node: Stop clears it too.
+          this.stop(c, nodeID, r.host);
         }
     }
     this.count();
