@@ -135,7 +135,14 @@ export class SqliteHistoryStore implements HistoryStore {
       ),
       lastEnd: p(`SELECT max(to_ms) AS t FROM ${T} WHERE kind = ? AND id = ?`),
       closeAll: p(`UPDATE ${T} SET to_ms = max(?, from_ms) WHERE to_ms = ${OPEN}`),
-      at: p(`SELECT ${COLUMNS} FROM ${T} WHERE to_ms > ? AND from_ms <= ?`),
+      // A recent t: few revisions end after it (the open ones and the latest closed); an old t: few
+      // start before it. The planner cannot tell, so the store picks the index.
+      atRecent: p(
+        `SELECT ${COLUMNS} FROM ${T} INDEXED BY history_by_to WHERE to_ms > ? AND from_ms <= ?`,
+      ),
+      atOld: p(
+        `SELECT ${COLUMNS} FROM ${T} INDEXED BY history_by_from WHERE to_ms > ? AND from_ms <= ?`,
+      ),
       window: p(`SELECT ${COLUMNS} FROM ${T} WHERE to_ms > ? AND from_ms <= ? ORDER BY seq`),
       node: p(
         `SELECT ${COLUMNS} FROM ${T} WHERE kind = 0 AND id = ? AND to_ms > ? AND from_ms <= ?`,
@@ -168,7 +175,8 @@ export class SqliteHistoryStore implements HistoryStore {
       openCount: p(`SELECT count(*) AS n FROM ${T} WHERE to_ms = ${OPEN}`),
       oldest: p(`SELECT min(from_ms) AS t FROM ${T}`),
     });
-    for (const k of ['at', 'window', 'node', 'type', 'name', 'changes']) this.st[k]!.raw(true);
+    for (const k of ['atRecent', 'atOld', 'window', 'node', 'type', 'name', 'changes'])
+      this.st[k]!.raw(true);
     this.writeBatch = db.transaction((changes: readonly HistoryChange[]) => this.write(changes));
     if (version === undefined) {
       db.transaction(() => {
@@ -301,7 +309,9 @@ export class SqliteHistoryStore implements HistoryStore {
         run(() => {
           const nodes: RevisionRow[] = [];
           const edges: RevisionRow[] = [];
-          for (const raw of this.st['at']!.all(t, t) as SqlRow[]) {
+          const recent = this.newest === null || t - this.horizonNow() >= this.newest - t;
+          const st = this.st[recent ? 'atRecent' : 'atOld']!;
+          for (const raw of st.all(t, t) as SqlRow[]) {
             const r = fromSql(raw);
             (r.kind === 'node' ? nodes : edges).push(r);
           }
