@@ -98,6 +98,36 @@ describe('sFlow decoder', () => {
     assert.equal(d.take().batches.length, 0, 'take() empties the decoder');
   });
 
+  it('reads an IPv6 agent address and expanded counter samples', () => {
+    const v4 = encodeDatagram({ samples: [{ sourceIndex: 9, generic: ifCounters(9, 1, 1) }] });
+    // IPv6 agent: address type 2 and 16 address bytes instead of 4.
+    const v6 = new Uint8Array(v4.length + 12);
+    v6.set(v4.subarray(0, 8));
+    new DataView(v6.buffer).setUint32(4, 2);
+    v6.set([0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x42], 8);
+    v6.set(v4.subarray(12), 24);
+    // Expanded counter sample (format 4): source ID type and index as two words.
+    const dv = new DataView(v6.buffer);
+    const sample = 24 + 16;
+    const body = v6.subarray(sample + 8);
+    const expanded = new Uint8Array(v6.length + 4);
+    expanded.set(v6.subarray(0, sample));
+    const edv = new DataView(expanded.buffer);
+    edv.setUint32(sample, 4);
+    edv.setUint32(sample + 4, dv.getUint32(sample + 4) + 4);
+    edv.setUint32(sample + 8, 1); // sequence
+    edv.setUint32(sample + 12, 0); // source ID type
+    edv.setUint32(sample + 16, 9); // source ID index
+    expanded.set(body.subarray(8), sample + 20); // record count and records
+    const d = new SFlowDecoder();
+    assert.equal(d.decode(expanded, 0), 1, d.lastError);
+    const [c] = d.take().counters;
+    assert.equal(c!.agent, '2001:db8::42');
+    assert.deepEqual([c!.sourceIdType, c!.sourceIdIndex], [0, 9]);
+    assert.equal(c!.generic?.ifIndex, 9);
+    assert.equal(d.stats.malformed, 0);
+  });
+
   it('skips unknown samples and records by their length', () => {
     const dgram = sampleDatagram();
     const dv = new DataView(dgram.buffer);
