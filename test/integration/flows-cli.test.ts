@@ -3,7 +3,7 @@
 // the table output, key modes, --bpf through tcpdump, stdin, damaged and unknown files.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -157,3 +157,18 @@ test('--link-type raw decodes link-type-12.pcap as Skydive TestLinkType12 does',
   assert.equal(f[0]!.LayersPath, 'IPv4/TCP');
   assert.equal(f[0]!.TrackingID, 'aeea0b990a10c46');
 });
+
+const haveEditcap = spawnSync('sh', ['-c', 'command -v editcap']).status === 0;
+
+test(
+  'pcapng input gives the same flows as the pcap it was converted from',
+  { skip: !haveEditcap && 'editcap (wireshark-common) is not installed' },
+  async () => {
+    const ng = path.join(tmp, 'dns.pcapng');
+    const conv = spawnSync('editcap', ['-F', 'pcapng', trace('dns.pcap'), ng]);
+    assert.equal(conv.status, 0, String(conv.stderr));
+    const a = parseOut<FlowJSON[]>(await skydiveProcess(['flows', trace('dns.pcap')]));
+    const b = parseOut<FlowJSON[]>(await skydiveProcess(['flows', ng]));
+    assert.deepEqual(b, a);
+  },
+);
