@@ -3,7 +3,11 @@
 // root namespace: ping, hping3 and iperf3 traffic, BPF filters, kernel drop counters, bad input.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { LinkType, type PacketBatch } from '../../src/flow/packet.js';
+import { readCapture } from '../../src/flow/pcap/index.js';
+import { haveTraces, tracesDir } from '../../src/flow/pcap/traces.test-util.js';
 import { CaptureOpenError, LibpcapSource } from '../../src/capture/index.js';
 import { frames, ipProto, run, settle, vethPair, type VethPair } from './helpers/capture.js';
 import { Scratch, isRoot } from './helpers/netns.js';
@@ -130,6 +134,44 @@ describe('libpcap capture sources', { skip: !isRoot && 'needs root' }, () => {
     assert.ok(data <= sent && data + st.kernelDrops >= sent, why);
     assert.equal(st.packets, frames(batches).length);
   });
+
+  for (const kind of ['afpacket', 'pcap'] as const)
+    it(
+      `${kind}: replayed shared captures arrive byte for byte, VLAN tags included`,
+      {
+        skip: !haveTraces && 'shared pcaptraces missing',
+      },
+      async () => {
+        for (const file of [
+          'icmp-vlan.pcap',
+          'icmpv4-4vlanQinQ-id-8-10-20-30.pcap',
+          'simple-tcpv4.pcap',
+        ]) {
+          const path = join(tracesDir, file);
+          const want = frames(readCapture(readFileSync(path)).batches).map((f) =>
+            Buffer.from(f).toString('hex'),
+          );
+          const batches: PacketBatch[] = [];
+          const src = new LibpcapSource({
+            kind,
+            device: net.ifB,
+            netns: net.nsB,
+            sink: (b) => batches.push(b),
+          });
+          await src.start();
+          try {
+            await run(`ip netns exec ${net.nsA} tcpreplay -q -t -i ${net.ifA} ${path}`);
+            const got = () => frames(batches).map((f) => Buffer.from(f).toString('hex'));
+            await settle(() => want.every((w) => got().includes(w)));
+            // The kernel takes the outer 802.1Q tag out of the frame; the source puts it back.
+            for (const w of want)
+              assert.ok(got().includes(w), `${file}: a frame differs or is missing`);
+          } finally {
+            await src.stop();
+          }
+        }
+      },
+    );
 
   it('refuses a device outside its namespace and a filter that does not compile', async () => {
     const wrongNs = new LibpcapSource({ device: net.ifA, sink: () => undefined });
