@@ -123,6 +123,37 @@ describe('#.framing', () => {
     }
   });
 
+  it('keeps the order of small (batched) and big (compressed) messages', async (t) => {
+    const h = await startHub({
+      settings: {
+        ws: { pingDelayMs: 2000, pongTimeoutMs: 5000, queueSize: 1000, writeCompression: true },
+      },
+    });
+    t.after(() => h.close());
+    const c = await connect(`${h.base}/ws/subscriber`);
+    t.after(() => c.close());
+    assert.ok(c.ws.extensions.includes('permessage-deflate'));
+    const want: string[] = [];
+    // One tick: small messages go into the batch, big ones through ws's deflate; then more ticks.
+    for (let tick = 0; tick < 3; tick++) {
+      for (let i = 0; i < 40; i++) {
+        const id = `t${tick}-${i}`;
+        const big = i % 7 === 3;
+        h.ctx.graph.newNode({ Name: id, Pad: big ? 'y'.repeat(3000 + i) : '' }, { id });
+        want.push(id);
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    const last = want[want.length - 1]!;
+    await c.waitFor((m) => (m.Obj as { ID?: string }).ID === last);
+    const ids = c.received
+      .filter((m) => m.Type === 'NodeAdded')
+      .map((m) => (m.Obj as { ID: string }).ID);
+    assert.deepEqual(ids, want);
+    const big = c.received.find((m) => (m.Obj as { ID?: string }).ID === 't0-3');
+    assert.equal((big?.Obj as { Metadata: { Pad: string } }).Metadata.Pad.length, 3003);
+  });
+
   it('closes a peer whose message exceeds maxBodySize', async (t) => {
     const h = await startHub({ settings: { maxBodySize: 1024 } });
     t.after(() => h.close());

@@ -158,6 +158,7 @@ export function attachWebSocketHub(
         pongTimeoutMs: settings.ws.pongTimeoutMs,
         queueSize: settings.ws.queueSize,
         highWaterMark: opts.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
+        compressThreshold: DEFLATE.threshold,
         logger: logger.child({ path: ep.path, peer: info.hostID, clientType: info.clientType }),
         flusher,
       });

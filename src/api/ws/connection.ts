@@ -17,6 +17,8 @@ export const CLOSE_OVERLOADED = 1013;
 
 /** Frames from this size on go through `ws` on their own rather than being copied into a batch. */
 const BATCH_MAX = 64 * 1024;
+/** Default of `ConnectionOptions.compressThreshold` (the hub's permessage-deflate threshold). */
+const COMPRESS_THRESHOLD = 1024;
 const WS_OPEN = 1;
 
 /** Tuning of one connection; `queueSize` and the keepalive come from settings.ws. */
@@ -29,6 +31,11 @@ export interface ConnectionOptions {
   highWaterMark: number;
   logger: Logger;
   flusher: TickFlusher;
+  /**
+   * With permessage-deflate negotiated: messages from this size on are compressed (by `ws`), and
+   * smaller ones go out uncompressed, as `ws` sends them below its threshold (default 1024).
+   */
+  compressThreshold?: number;
 }
 
 interface PendingRequest {
@@ -43,8 +50,11 @@ interface PendingRequest {
  * (corked until the end of the event-loop tick) while it holds less than `highWaterMark` bytes;
  * past that they wait in a queue of at most `queueSize` messages; one more is an overflow: the
  * message and the queue are counted as dropped and the peer is closed with 1013.
- * Without a negotiated extension (compression), the frames of one tick are framed here into one
- * buffer written just before the socket is uncorked; otherwise each goes through `ws.send`.
+ * The frames of one tick are framed here into one buffer written just before the socket is
+ * uncorked. With permessage-deflate negotiated, only messages below the compression threshold are
+ * batched (uncompressed, as `ws` would send them); bigger ones go through `ws.send` to be
+ * compressed, and while one is being compressed the next messages follow it through `ws.send`, so
+ * the order on the wire is the order of sending.
  */
 export class WsConnection {
   readonly connectTime = new Date();
@@ -59,8 +69,14 @@ export class WsConnection {
   private deadline: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
   private awaitingWrite = false;
-  /** Frames of this tick not yet written (none when an extension is negotiated). */
-  private readonly batch: FrameBatch | undefined;
+  /** Frames of this tick not yet written. */
+  private readonly batch: FrameBatch;
+  /** Messages from this size on bypass the batch. */
+  private readonly batchLimit: number;
+  /** True when permessage-deflate was negotiated. */
+  private readonly compressed: boolean;
+  /** Messages handed to `ws.send` on a compressed connection and not yet written by it. */
+  private inWs = 0;
   /** The batch holds the write that crosses the high-water mark: pump once it is written. */
   private batchCrosses = false;
   private handler: (msg: StructMessage) => void = () => {};
@@ -75,7 +91,11 @@ export class WsConnection {
     private readonly opts: ConnectionOptions,
   ) {
     this.binary = info.protocol === 'protobuf';
-    this.batch = ws.extensions === '' ? new FrameBatch(this.binary ? 2 : 1) : undefined;
+    this.batch = new FrameBatch(this.binary ? 2 : 1);
+    this.compressed = ws.extensions !== '';
+    this.batchLimit = this.compressed
+      ? Math.min(BATCH_MAX, opts.compressThreshold ?? COMPRESS_THRESHOLD)
+      : BATCH_MAX;
     this.logger = opts.logger;
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('pong', () => this.alive());
@@ -84,7 +104,7 @@ export class WsConnection {
     socket.on('drain', () => this.pump());
     // Before ws reads what the peer sent (and maybe answers with a close frame or a pong), what
     // this tick already sent it goes into the socket: the order on the wire stays that of ws.send.
-    if (this.batch !== undefined) socket.prependListener('data', this.flushBatch);
+    socket.prependListener('data', this.flushBatch);
     this.pingTimer = setInterval(() => this.ping(), opts.pingDelayMs).unref();
     // A first ping at once: some clients (Firefox) wait for one before doing anything.
     this.ping();
@@ -153,7 +173,7 @@ export class WsConnection {
 
   /** Bytes handed to the socket or waiting in this tick's batch. */
   private buffered(): number {
-    return this.ws.bufferedAmount + (this.batch === undefined ? 0 : this.batch.bytes);
+    return this.ws.bufferedAmount + this.batch.bytes;
   }
 
   private write(frame: Buffer): void {
@@ -161,26 +181,36 @@ export class WsConnection {
     // The write that crosses the high-water mark reports when it reached the kernel: time to pump.
     const crosses = this.buffered() + frame.length >= this.opts.highWaterMark;
     const b = this.batch;
-    if (b !== undefined && frame.length < BATCH_MAX) {
+    if (frame.length < this.batchLimit && this.inWs === 0) {
       if (b.empty) this.opts.flusher.defer(this.flushBatch);
       b.add(frame);
       if (crosses && !this.awaitingWrite) this.awaitingWrite = this.batchCrosses = true;
       return;
     }
     this.flushBatch();
-    if (crosses && !this.awaitingWrite) {
-      this.awaitingWrite = true;
-      this.ws.send(frame, { binary: this.binary }, () => {
+    const notify = crosses && !this.awaitingWrite;
+    if (notify) this.awaitingWrite = true;
+    // On a compressed connection `ws` may hold this message while deflating it: later messages
+    // follow it through ws.send until it is written (ws keeps them in order).
+    const track = this.compressed;
+    if (!notify && !track) {
+      this.ws.send(frame, { binary: this.binary });
+      return;
+    }
+    if (track) this.inWs++;
+    this.ws.send(frame, { binary: this.binary }, () => {
+      if (track) this.inWs--;
+      if (notify) {
         this.awaitingWrite = false;
         this.pump();
-      });
-    } else this.ws.send(frame, { binary: this.binary });
+      }
+    });
   }
 
   /** Writes this tick's batch (still corked: it goes out with the tick's other writes). */
   private readonly flushBatch = (): void => {
     const b = this.batch;
-    if (b === undefined || b.empty) return;
+    if (b.empty) return;
     const notify = this.batchCrosses;
     this.batchCrosses = false;
     // As ws.send does, nothing more is written once a close frame went out or the socket is gone.
@@ -336,7 +366,7 @@ export class WsConnection {
     if (this.killTimer) clearTimeout(this.killTimer);
     this.queue.length = 0;
     this.head = 0;
-    this.batch?.clear();
+    this.batch.clear();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(closedError());
