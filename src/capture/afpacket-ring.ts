@@ -81,6 +81,8 @@ export type PacketVisitor = (
 /** An open AF_PACKET TPACKET_V3 ring. */
 export class AfPacketRing {
   readonly linkType: number;
+  /** Index of the interface in its namespace (to notice that it went away). */
+  readonly ifindex: number;
   private readonly fd: number;
   private readonly map: unknown;
   private readonly mapLen: number;
@@ -100,6 +102,7 @@ export class AfPacketRing {
     const c = load();
     const ifindex = c.ifNameToIndex(device);
     if (!ifindex) throw new Error(`no interface ${device}`);
+    this.ifindex = ifindex;
     const fd = c.socket(AF_PACKET, SOCK_RAW, ETH_P_ALL_BE);
     if (fd < 0) throw new Error(`socket(AF_PACKET) failed (errno ${koffi.errno()})`);
     this.fd = fd;

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import koffi from 'koffi';
 import { PacketBatchBuilder, type PacketBatch } from '../flow/packet.js';
 import { AfPacketRing } from './afpacket-ring.js';
+import { ifIndex } from './ifindex.js';
 import { CTL, type WorkerSetup, type WorkerToMain } from './libpcap-protocol.js';
 
 const setup = workerData as WorkerSetup;
@@ -92,6 +93,7 @@ const visit = (
 
 post({ type: 'ready', linkType });
 let lastFlush = Date.now();
+let lastCheck = lastFlush;
 const nap = Math.max(1, setup.flushMs >> 2);
 while (Atomics.load(stopFlag, 0) === 0) {
   const n = ring.read(visit, setup.snaplen);
@@ -100,6 +102,14 @@ while (Atomics.load(stopFlag, 0) === 0) {
     flush();
     ctl[CTL.KERNEL_DROPS] = ring.kernelDrops();
     lastFlush = now;
+  }
+  // A deleted interface leaves the socket silent: notice it once a second and end in error.
+  if (now - lastCheck >= 1000) {
+    lastCheck = now;
+    if (ifIndex(setup.device) !== ring.ifindex) {
+      post({ type: 'error', message: `interface ${where} is gone` });
+      break;
+    }
   }
   // Nothing ready: sleep a little (stop() wakes us at once).
   if (n === 0) Atomics.wait(stopFlag, 0, 0, nap);

@@ -10,7 +10,7 @@ import { readCapture } from '../../src/flow/pcap/index.js';
 import { haveTraces, tracesDir } from '../../src/flow/pcap/traces.test-util.js';
 import { CaptureOpenError, LibpcapSource } from '../../src/capture/index.js';
 import { frames, ipProto, run, settle, vethPair, type VethPair } from './helpers/capture.js';
-import { Scratch, isRoot } from './helpers/netns.js';
+import { Scratch, isRoot, sh } from './helpers/netns.js';
 
 const ICMP = 1;
 const TCP = 6;
@@ -172,6 +172,23 @@ describe('libpcap capture sources', { skip: !isRoot && 'needs root' }, () => {
         }
       },
     );
+
+  it('ends in the error state when its interface is deleted', async () => {
+    const ns = scratch.netns('g');
+    const dev = scratch.name('g');
+    sh(`ip -n ${ns} link add ${dev} type veth peer name ${dev}p && ip -n ${ns} link set ${dev} up`);
+    const src = new LibpcapSource({ device: dev, netns: ns, sink: () => undefined });
+    await src.start();
+    try {
+      sh(`ip -n ${ns} link del ${dev}`);
+      await settle(() => src.state === 'error');
+      assert.equal(src.state, 'error');
+      assert.match(src.error ?? '', /is gone/);
+    } finally {
+      await src.stop();
+    }
+    assert.equal(src.state, 'error', 'stop() keeps the error');
+  });
 
   it('refuses a device outside its namespace and a filter that does not compile', async () => {
     const wrongNs = new LibpcapSource({ device: net.ifA, sink: () => undefined });
