@@ -158,6 +158,15 @@ describe('on-demand captures', SUITE, () => {
         'stored flows at t',
       ),
     );
+    // Filters go down to the store (and still run here): either side, alias, comparison, OR.
+    const at = `G.At(${Date.now() + 1000}).Flows()`;
+    assert.equal(await client.query(`${at}.Has('Network', '10.0.0.3').Count()`), 1);
+    assert.equal(
+      await client.query(`${at}.Has('IPV4.B', '10.0.0.4', 'ICMP.ID', GT(1)).Count()`),
+      1,
+    );
+    assert.equal(await client.query(`${at}.HasEither('ICMP.ID', 1, 'ICMP.ID', 12).Count()`), 2);
+    assert.equal(await client.query(`${at}.Has('Network.B', REGEX('10.0.0.1.')).Count()`), 5);
     const status = (await client.status()) as { Flows: { received: number } };
     assert.equal(status.Flows.received, FLOWS_PER_MESSAGE + 3);
     const anMetrics = await (await fetch(`http://${an.address}/metrics`)).text();

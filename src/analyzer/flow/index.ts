@@ -137,18 +137,24 @@ export class FlowServices {
       live: () => this.liveFlows(),
       ...(store
         ? {
-            stored: async (range, tids) => {
+            stored: async (range, tids, pushed) => {
+              const parts: unknown[] = [];
+              if (tids !== undefined)
+                parts.push({
+                  BoolFilter: {
+                    Op: 0,
+                    Filters: [...tids].map((t) => ({
+                      TermStringFilter: { Key: 'NodeTID', Value: t },
+                    })),
+                  },
+                });
+              if (pushed) parts.push(pushed);
               const filter =
-                tids === undefined
+                parts.length === 0
                   ? undefined
-                  : {
-                      BoolFilter: {
-                        Op: 0,
-                        Filters: [...tids].map((t) => ({
-                          TermStringFilter: { Key: 'NodeTID', Value: t },
-                        })),
-                      },
-                    };
+                  : parts.length === 1
+                    ? parts[0]
+                    : { BoolFilter: { Op: 1, Filters: parts } };
               return (await store.search({
                 range,
                 ...(filter ? { filter } : {}),

@@ -27,6 +27,7 @@ import {
   nodeSockets,
 } from './derived.js';
 import { flowFilter, type FlowPredicate } from './fields.js';
+import { storeFilter, type StoreFilter } from './store-filter.js';
 import { FlowsValue, type FlowStepHandler } from './flows-value.js';
 
 /** Where Flows() reads: the live flows, and stored ones for a time context. */
@@ -40,6 +41,7 @@ export interface FlowSource {
   stored?: (
     range: { from: number; to: number },
     nodeTIDs?: ReadonlySet<string>,
+    filter?: StoreFilter,
   ) => Promise<readonly Flow[]>;
   /** flow.expire in ms: how far before t a flow may have started and still be active. */
   expireMs: number;
@@ -72,17 +74,30 @@ const handler: FlowStepHandler = (step, flows, ctx) => {
 };
 
 class FlowsStep extends BaseStep {
-  private readonly filter: FlowPredicate | undefined;
+  /** Its own parameters and the Has/HasEither steps it absorbed, as predicates… */
+  private readonly filters: FlowPredicate[] = [];
+  /** …and as store filters (AND-ed) for At()/Context(). */
+  private readonly pushed: StoreFilter[] = [];
 
   constructor(
     spec: StepSpec,
     private readonly source: FlowSource,
   ) {
     super(spec);
-    this.filter =
-      spec.params.length === 0
-        ? undefined
-        : flowFilter('Flows', spec.params, spec.paramPositions, spec.position);
+    if (spec.params.length > 0) this.add(spec, 'and');
+  }
+
+  private add(spec: StepSpec, op: 'and' | 'or'): void {
+    this.filters.push(flowFilter(spec.name, spec.params, spec.paramPositions, spec.position, op));
+    const f = storeFilter(spec.params, op);
+    if (f) this.pushed.push(f);
+  }
+
+  /** Takes over the Has/HasEither that follow (Skydive's Flows() reduces them too). */
+  absorb(next: Step): boolean {
+    if (next.name !== 'Has' && next.name !== 'HasEither') return false;
+    this.add(next, next.name === 'Has' ? 'and' : 'or');
+    return true;
   }
 
   async exec(input: TraversalValue, ctx: ExecContext): Promise<TraversalValue> {
@@ -110,13 +125,19 @@ class FlowsStep extends BaseStep {
           this.position,
           'SKY_ERR_NO_FLOW_STORAGE',
         );
-      flows = await this.source.stored({ from: at - this.source.expireMs, to: at }, tids);
+      const pushed =
+        this.pushed.length === 0
+          ? undefined
+          : this.pushed.length === 1
+            ? this.pushed[0]
+            : { BoolFilter: { Op: 1, Filters: this.pushed } };
+      flows = await this.source.stored({ from: at - this.source.expireMs, to: at }, tids, pushed);
     }
     if (tids !== undefined) {
       const keep = tids;
       flows = flows.filter((f) => f.NodeTID !== undefined && keep.has(f.NodeTID));
     }
-    if (this.filter) flows = flows.filter(this.filter);
+    for (const f of this.filters) flows = flows.filter(f);
     ctx.checkSize(flows.length, 'Flows', this.position);
     return new FlowsValue(flows, ctx.view, handler);
   }

@@ -212,4 +212,34 @@ describe('Flows()', () => {
     assert.deepEqual(asked, { from: 1_700_000_000_000 - 600_000, to: 1_700_000_000_000 });
     await assert.rejects(setup()('G.At(1700000000).Flows()'), /No flow storage configured/);
   });
+
+  it('pushes Has filters it can express down to the store, keeping a superset', async () => {
+    let pushed: unknown;
+    const q = setup(async (_range, _tids, filter) => {
+      pushed = filter;
+      return [flow(7)];
+    });
+    await q(
+      "G.At(1700000000).Flows().Has('Network', '10.0.0.1', 'TCP.B', GT(79), 'UUID', NE('x'))",
+    );
+    assert.deepEqual(pushed, {
+      BoolFilter: {
+        Op: 1,
+        Filters: [
+          {
+            BoolFilter: {
+              Op: 0,
+              Filters: [
+                { TermStringFilter: { Key: 'Network.A', Value: '10.0.0.1' } },
+                { TermStringFilter: { Key: 'Network.B', Value: '10.0.0.1' } },
+              ],
+            },
+          },
+          { GtInt64Filter: { Key: 'Transport.B', Value: 79 } },
+        ],
+      },
+    });
+    await q("G.At(1700000000).Flows().HasEither('UUID', 'a', 'UUID', NE('b'))");
+    assert.equal(pushed, undefined, 'an OR with an inexpressible term pushes nothing');
+  });
 });
