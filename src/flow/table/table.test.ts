@@ -251,3 +251,36 @@ test('garbage frames are counted, not thrown', () => {
   const errors = Object.values(t.counters.decodeErrors).reduce((x, y) => x + y, 0);
   assert.ok(errors >= 2, JSON.stringify(t.counters));
 });
+
+test('ICMPv6 echo: one flow for request and reply, keyed by 2<<24 | identifier (flow-ids.md §4)', () => {
+  const src = Uint8Array.from([0xfd, 0, ...new Array<number>(13).fill(0), 2]);
+  const dst = Uint8Array.from([0xfd, 0, ...new Array<number>(13).fill(0), 1]);
+  const echo = (from: Uint8Array, to: Uint8Array, type: number) => {
+    const f = new Uint8Array(14 + 40 + 8);
+    f.set([2, 0, 0, 0, 0, to[15]!, 2, 0, 0, 0, 0, from[15]!, 0x86, 0xdd], 0);
+    f.set([0x60, 0, 0, 0, 0, 8, 58, 64], 14);
+    f.set(from, 22);
+    f.set(to, 38);
+    f.set([type, 0, 0, 0, 0x12, 0x34, 0, 1], 54);
+    return f;
+  };
+  const t = new FlowTable({ layerKeyMode: 'L3' });
+  feed(t, [
+    [echo(src, dst, 128), 1000],
+    [echo(dst, src, 129), 1002],
+  ]);
+  const flows = t.flows();
+  assert.equal(flows.length, 1);
+  const f = flows[0]!;
+  assert.equal(f.LayersPath, 'Ethernet/IPv6/ICMPv6/ICMPv6Echo');
+  assert.deepEqual(f.ICMP, { Type: 'ECHO', ID: 0x1234 });
+  assert.equal(f.Metric!.RTT, 2_000_000);
+  // dst < src: swapped network record, then the ICMP value
+  const key = new Uint8Array(16 + 16 + 8 + 4 + 8);
+  key.set(dst, 0);
+  key.set(src, 16);
+  key[39] = 2;
+  key.set([2, 0, 0x12, 0x34], 40);
+  assert.equal(f.L3TrackingID, new XXH64().update(key).digest().hex());
+  assert.equal(f.TrackingID, f.L3TrackingID);
+});
