@@ -26,6 +26,8 @@ export interface Libpcap {
   stats(p: PcapHandle, out: Buffer): number;
   close(p: PcapHandle): void;
   openDead(linkType: number, snaplen: number): PcapHandle;
+  /** pcap_offline_filter(prog, header, data): non-zero when the packet matches. */
+  offlineFilter(prog: Buffer, header: Buffer, data: Uint8Array): number;
   /** The callback type of dispatch: (user, header pointer, data pointer) as BigInt addresses. */
   handlerType: TypeObject;
 }
@@ -69,6 +71,7 @@ export function libpcap(): Libpcap {
     stats: f('int pcap_stats(void *, void *)'),
     close: f('void pcap_close(void *)'),
     openDead: f('void *pcap_open_dead(int, int)'),
+    offlineFilter: f('int pcap_offline_filter(void *, void *, void *)'),
     handlerType: koffi.pointer(handler),
   };
   return lib;

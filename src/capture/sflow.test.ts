@@ -77,6 +77,37 @@ describe('SFlowSource', () => {
     assert.equal(src.state, 'stopped');
   });
 
+  it('applies the capture BPF filter to sampled packets', async () => {
+    const udp = new Uint8Array(60);
+    udp.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 8, 0, 0x45, 0, 0, 46, 0, 0, 0, 0, 64, 17]);
+    const icmp = udp.slice();
+    icmp[23] = 1;
+    const batches: PacketBatch[] = [];
+    const src = new SFlowSource({ port: 0, bpf: 'icmp', sink: (b) => batches.push(b) });
+    await src.start();
+    try {
+      const port = Number(src.address!.split(':')[1]);
+      const dgram = encodeDatagram({
+        samples: [
+          { samplingRate: 3, packets: [{ header: udp }] },
+          { samplingRate: 5, packets: [{ header: icmp }] },
+        ],
+      });
+      await send(port, [dgram]);
+      await until(() => src.stats().packets === 1 && src.filtered === 1);
+      assert.equal(src.stats().packets, 1);
+      assert.equal(src.filtered, 1);
+      assert.equal(batches[0]!.buffer[batches[0]!.offsets[0]! + 23], 1, 'the ICMP packet is kept');
+      assert.equal(batches[0]!.samplingRates![0], 5);
+    } finally {
+      await src.stop();
+    }
+    await assert.rejects(
+      new SFlowSource({ port: 0, bpf: 'port banana', sink: () => undefined }).start(),
+      /BPF filter/,
+    );
+  });
+
   it('takes the next free port of its range', async () => {
     const a = new SFlowSource({ port: 0, sink: () => undefined });
     await a.start();

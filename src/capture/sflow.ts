@@ -3,7 +3,9 @@
 // sink in batches (with their sampling rates); counter samples become Skydive's SFlow node metadata.
 import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
+import type { PacketBatch } from '../flow/packet.js';
 import { SFlowDecoder, SFlowMetrics, type SFlowMetadata } from '../flow/sflow/index.js';
+import { BpfMatcher } from './bpf.js';
 import { bindFirstFree, type PortChoice } from './ports.js';
 import {
   deliver,
@@ -23,6 +25,8 @@ export interface SFlowSourceOptions extends PortChoice, BatchingOptions {
   /** Socket receive buffer in bytes (default 4 MiB). */
   receiveBuffer?: number;
   sink: BatchSink;
+  /** BPF filter applied to the sampled packets (Skydive does the same), '' for all. */
+  bpf?: string;
   /** Called with the node metadata `SFlow` after counter samples changed it. */
   onCounters?: (metadata: SFlowMetadata) => void;
 }
@@ -39,12 +43,24 @@ export class SFlowSource implements CaptureSource {
   private socket: Socket | undefined;
   private timer: NodeJS.Timeout | undefined;
   private port = 0;
+  private matchers = new Map<number, BpfMatcher>();
+  /** Sampled packets the BPF filter left out. */
+  filtered = 0;
 
   constructor(private readonly opts: SFlowSourceOptions) {}
 
   async start(signal?: AbortSignal): Promise<void> {
     if (this.socket) return;
     this.state = 'starting';
+    if (this.opts.bpf) {
+      try {
+        this.matchers.set(1, new BpfMatcher(this.opts.bpf, 1));
+      } catch (e) {
+        this.state = 'error';
+        this.error = `BPF filter ${JSON.stringify(this.opts.bpf)}: ${(e as Error).message}`;
+        throw new Error(this.error);
+      }
+    }
     const host = this.opts.bindAddress ?? '127.0.0.1';
     try {
       this.socket = await bindFirstFree(this.opts, (port) => bindUdp(host, port));
@@ -75,11 +91,32 @@ export class SFlowSource implements CaptureSource {
   /** Delivers decoded packets and folds counter samples into the SFlow metadata. */
   flush(): void {
     const out = this.decoder.take();
-    for (const b of out.batches) deliver(b, this.opts.sink, this.counters);
+    for (const b of out.batches) {
+      const kept = this.applyFilter(b);
+      if (kept) deliver(kept, this.opts.sink, this.counters);
+    }
     if (out.counters.length > 0) {
       const md = this.metrics.update(out.counters, Date.now());
       if (md) this.opts.onCounters?.(md);
     }
+  }
+
+  /** The packets of `b` the capture's filter keeps (a filter per link type, compiled on demand). */
+  private applyFilter(b: PacketBatch): PacketBatch | undefined {
+    if (!this.opts.bpf) return b;
+    let m = this.matchers.get(b.linkType);
+    if (!m) {
+      try {
+        m = new BpfMatcher(this.opts.bpf, b.linkType);
+      } catch {
+        this.filtered += b.count; // the filter has no meaning for this link type
+        return undefined;
+      }
+      this.matchers.set(b.linkType, m);
+    }
+    const kept = m.filter(b);
+    this.filtered += b.count - kept.count;
+    return kept.count > 0 ? kept : undefined;
   }
 
   async stop(): Promise<void> {
@@ -92,6 +129,8 @@ export class SFlowSource implements CaptureSource {
       await new Promise<void>((r) => sock.close(() => r()));
       this.flush();
     }
+    for (const m of this.matchers.values()) m.free();
+    this.matchers.clear();
     if (this.state !== 'error') this.state = 'stopped';
   }
 
