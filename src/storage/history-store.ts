@@ -57,6 +57,8 @@ export interface PruneOptions {
   readonly olderThan?: number | undefined;
   /** Bound on the stored revision data (`HistoryStats.dataBytes`); oldest closed revisions first. */
   readonly maxBytes?: number | undefined;
+  /** Told the running total of removed revisions as a long pass goes (SQLite: every chunk). */
+  readonly onProgress?: ((removed: number) => void) | undefined;
 }
 
 export interface PruneResult {

@@ -172,6 +172,7 @@ export class MemoryHistoryStore implements HistoryStore {
       }
       drop(gone);
     }
+    if (removed > 0) opts.onProgress?.(removed);
     return { removed, bytesFreed: freed, horizon: await this.horizon() };
   }
 

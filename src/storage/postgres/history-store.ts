@@ -347,6 +347,7 @@ export class PostgresHistoryStore implements HistoryStore {
         removed += r.n;
         freed += r.bytes;
       }
+      if (removed > 0) opts.onProgress?.(removed);
       return { removed, bytesFreed: freed, horizon: this.horizonNow() };
     });
   }

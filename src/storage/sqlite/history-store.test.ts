@@ -20,6 +20,43 @@ historyStoreSuite('sqlite', async () => {
 });
 
 describe('SqliteHistoryStore', () => {
+  it('prunes in chunks, reporting progress, and answers exactly after', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sktest-history-'));
+    const s = SqliteHistoryStore.open({ dataDir: dir, pruneChunk: 100 });
+    try {
+      const batch = [];
+      for (let i = 0; i < 1000; i++)
+        batch.push({
+          kind: 'node' as const,
+          op: i === 0 ? ('add' as const) : ('update' as const),
+          time: 1000 + i,
+          element: nodeJSON('a', { V: i }, i + 1),
+        });
+      await s.append(batch);
+      const progress: number[] = [];
+      const r = await s.prune({ olderThan: 1500, onProgress: (n) => progress.push(n) });
+      // Revision i ends at 1001 + i: those with i ≤ 499 end by 1500.
+      assert.equal(r.removed, 500);
+      assert.deepEqual(progress, [100, 200, 300, 400, 500]);
+      assert.equal((await s.snapshot(1600)).getNode('a')?.metadata['V'], 600);
+      const before = await s.stats();
+      const bySize: number[] = [];
+      const r2 = await s.prune({
+        maxBytes: before.dataBytes / 2,
+        onProgress: (n) => bySize.push(n),
+      });
+      assert.ok(bySize.length >= 2, `progress ${bySize.join(',')}`);
+      assert.equal(bySize.at(-1), r2.removed);
+      assert.ok((await s.stats()).dataBytes <= before.dataBytes / 2);
+      assert.equal((await s.stats()).revisions, 500 - r2.removed);
+      assert.equal((await s.snapshot(r2.horizon)).getNode('a')?.revision, r2.horizon - 1000 + 1);
+      await assert.rejects(s.snapshot(r2.horizon - 1), { code: 'SKY_ERR_HISTORY_HORIZON' });
+    } finally {
+      await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('creates its data directory and one WAL-mode file in it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sktest-history-'));
     try {

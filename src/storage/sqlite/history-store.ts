@@ -52,6 +52,8 @@ export interface SqliteHistoryOptions {
   fileName?: string;
   /** Clock in ms: the creation time of a new file starts its horizon (tests inject one). */
   clock?: () => number;
+  /** Rows deleted per transaction by prune() (default 10,000). */
+  pruneChunk?: number;
 }
 
 type Stmt = Database.Statement<unknown[], unknown>;
@@ -85,10 +87,12 @@ export class SqliteHistoryStore implements HistoryStore {
   private dataBytes = 0;
   private newest: number | null = null;
   private readonly writeBatch: (changes: readonly HistoryChange[]) => void;
+  private readonly chunk: number;
 
   private constructor(opts: SqliteHistoryOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
     this.file = join(opts.dataDir, opts.fileName ?? 'history.db');
+    this.chunk = Math.max(1, opts.pruneChunk ?? 10_000);
     const db = new Database(this.file);
     this.db = db;
     db.pragma('journal_mode = WAL');
@@ -163,18 +167,15 @@ export class SqliteHistoryStore implements HistoryStore {
         `SELECT ${COLUMNS}, seq FROM ${T} WHERE from_ms > ? AND from_ms <= ? UNION ` +
           `SELECT ${COLUMNS}, seq FROM ${T} WHERE to_ms > ? AND to_ms <= ? ORDER BY from_ms, seq`,
       ),
-      pruneCount: p(
-        `SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM ${T} WHERE to_ms <= ?`,
-      ),
-      pruneAge: p(`DELETE FROM ${T} WHERE to_ms <= ?`),
-      oldestClosed: p(
-        `SELECT seq, size, to_ms AS "to" FROM ${T} WHERE to_ms < ${OPEN} ORDER BY to_ms`,
-      ),
+      aged: p(`SELECT seq, size FROM ${T} WHERE to_ms <= ? LIMIT ?`),
+      oldestClosed: p(`SELECT seq, size, to_ms FROM ${T} WHERE to_ms < ${OPEN} ORDER BY to_ms`),
       deleteSeq: p(`DELETE FROM ${T} WHERE seq = ?`),
       count: p(`SELECT count(*) AS n FROM ${T}`),
       openCount: p(`SELECT count(*) AS n FROM ${T} WHERE to_ms = ${OPEN}`),
       oldest: p(`SELECT min(from_ms) AS t FROM ${T}`),
     });
+    this.st['aged']!.raw(true);
+    this.st['oldestClosed']!.raw(true);
     for (const k of ['atRecent', 'atOld', 'window', 'node', 'type', 'name', 'changes'])
       this.st[k]!.raw(true);
     this.writeBatch = db.transaction((changes: readonly HistoryChange[]) => this.write(changes));
@@ -354,48 +355,86 @@ export class SqliteHistoryStore implements HistoryStore {
     );
   }
 
+  /** Deletes rows by seq in one transaction, with the counters. */
+  private deleteChunk(db: Database.Database, seqs: number[], bytes: number): void {
+    guarded(() =>
+      db.transaction(() => {
+        for (const seq of seqs) this.st['deleteSeq']!.run(seq);
+        this.dataBytes -= bytes;
+        try {
+          this.saveMeta();
+        } catch (e) {
+          this.dataBytes += bytes;
+          throw e;
+        }
+      })(),
+    );
+  }
+
+  /** Moves the horizon before deleting: no snapshot before it is answered from a half-pruned table. */
+  private moveHorizon(db: Database.Database, to: number): void {
+    const before = this.prunedTo;
+    this.prunedTo = Math.max(before ?? to, to);
+    try {
+      guarded(() => db.transaction(() => this.saveMeta())());
+    } catch (e) {
+      this.prunedTo = before;
+      throw e;
+    }
+  }
+
+  /**
+   * Deletes in chunks of `pruneChunk` rows, yielding to the event loop between them, so the
+   * analyzer's thread is never held for the seconds a large retention pass takes.
+   */
   async prune(opts: PruneOptions): Promise<PruneResult> {
     const db = this.live();
+    const cut =
+      opts.olderThan === undefined
+        ? undefined
+        : Math.min(checkTime('olderThan', opts.olderThan), OPEN - 1);
+    const max = opts.maxBytes === undefined ? undefined : checkTime('maxBytes', opts.maxBytes);
     let removed = 0;
     let freed = 0;
-    guarded(() => {
-      if (opts.olderThan !== undefined) {
-        const cut = Math.min(checkTime('olderThan', opts.olderThan), OPEN - 1);
-        db.transaction(() => {
-          const c = this.st['pruneCount']!.get(cut) as { n: number; bytes: number };
-          this.st['pruneAge']!.run(cut);
-          removed += c.n;
-          freed += c.bytes;
-          this.dataBytes -= c.bytes;
-          this.prunedTo = Math.max(this.prunedTo ?? cut, cut);
-          this.saveMeta();
-        })();
+    const drop = async (rows: [number, number][]): Promise<void> => {
+      let bytes = 0;
+      for (const r of rows) bytes += r[1];
+      this.deleteChunk(
+        db,
+        rows.map((r) => r[0]),
+        bytes,
+      );
+      removed += rows.length;
+      freed += bytes;
+      opts.onProgress?.(removed);
+      await new Promise<void>((r) => setImmediate(r));
+      this.live();
+    };
+    if (cut !== undefined) {
+      this.moveHorizon(db, cut);
+      for (;;) {
+        const rows = guarded(() => this.st['aged']!.all(cut, this.chunk) as [number, number][]);
+        if (rows.length === 0) break;
+        await drop(rows);
       }
-      if (opts.maxBytes !== undefined && this.dataBytes > opts.maxBytes) {
-        const max = checkTime('maxBytes', opts.maxBytes);
-        const gone: number[] = [];
-        let bytes = this.dataBytes;
-        let last: number | null = null;
-        for (const r of this.st['oldestClosed']!.iterate() as IterableIterator<{
-          seq: number;
-          size: number;
-          to: number;
-        }>) {
+    }
+    if (max !== undefined && this.dataBytes > max) {
+      const gone: [number, number][] = [];
+      let bytes = this.dataBytes;
+      let last: number | null = null;
+      guarded(() => {
+        for (const r of this.st['oldestClosed']!.iterate() as IterableIterator<
+          [number, number, number]
+        >) {
           if (bytes <= max) break;
-          gone.push(r.seq);
-          bytes -= r.size;
-          last = r.to;
+          gone.push([r[0], r[1]]);
+          bytes -= r[1];
+          last = r[2];
         }
-        db.transaction(() => {
-          for (const seq of gone) this.st['deleteSeq']!.run(seq);
-          removed += gone.length;
-          freed += this.dataBytes - bytes;
-          this.dataBytes = bytes;
-          if (last !== null) this.prunedTo = Math.max(this.prunedTo ?? last, last);
-          this.saveMeta();
-        })();
-      }
-    });
+      });
+      if (last !== null) this.moveHorizon(db, last);
+      for (let k = 0; k < gone.length; k += this.chunk) await drop(gone.slice(k, k + this.chunk));
+    }
     return { removed, bytesFreed: freed, horizon: this.horizonNow() };
   }
 
