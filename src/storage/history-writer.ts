@@ -8,7 +8,10 @@ import { changeFromEvent } from './history-store.js';
 export interface HistoryWriterOptions {
   /** Flush at least this often (ms, default 1000). */
   flushIntervalMs?: number;
-  /** Changes per batch; reaching it triggers a flush without waiting for the timer (default 5000). */
+  /**
+   * Changes per batch; reaching it triggers a flush without waiting for the timer (default 1000:
+   * an SQLite batch runs on the caller's thread, and 1,000 revisions hold it for tens of ms).
+   */
   maxBatch?: number;
   /** Most changes kept while the store fails; beyond it the oldest are dropped and counted (default 1e6). */
   maxBacklog?: number;
@@ -100,7 +103,7 @@ export class HistoryWriter {
     private readonly opts: HistoryWriterOptions = {},
   ) {
     this.flushMs = Math.max(1, opts.flushIntervalMs ?? 1000);
-    this.maxBatch = Math.max(1, opts.maxBatch ?? 5000);
+    this.maxBatch = Math.max(1, opts.maxBatch ?? 1000);
     this.maxBacklog = Math.max(1, opts.maxBacklog ?? 1_000_000);
     this.retryMs = Math.max(1, opts.retryMs ?? 500);
     this.maxRetryMs = Math.max(this.retryMs, opts.maxRetryMs ?? 30_000);
