@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The CaptureSource contract: a source delivers packets in PacketBatch batches (never one callback
 // per packet) to its sink, counts what it captured and dropped, and reports a state.
-import { PacketBatchBuilder, type PacketBatch } from '../flow/packet.js';
+import type { PacketBatch } from '../flow/packet.js';
 
 /** Capture types a source implements (Skydive's names, plus `pcapfile` for uploads and files). */
 export type CaptureKind = 'afpacket' | 'pcap' | 'pcapsocket' | 'sflow' | 'pcapfile';
@@ -56,54 +56,6 @@ export function zeroStats(): CaptureStats {
 /** Current time in microseconds since the epoch. */
 export function nowMicros(): number {
   return Math.round((performance.timeOrigin + performance.now()) * 1000);
-}
-
-/**
- * Collects single packets of a live source into batches: full batches leave at once, partial ones
- * on a timer (unref'd, so it never keeps the process alive).
- */
-export class Batcher {
-  private builder: PacketBatchBuilder;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly batchPackets: number;
-  private readonly flushMs: number;
-
-  constructor(
-    linkType: number,
-    private readonly sink: BatchSink,
-    private readonly stats: CaptureStats,
-    opts: BatchingOptions = {},
-  ) {
-    this.batchPackets = Math.max(1, opts.batchPackets ?? 1024);
-    this.flushMs = Math.max(1, opts.flushMs ?? 20);
-    this.builder = new PacketBatchBuilder(linkType, Math.min(this.batchPackets, 1024));
-  }
-
-  /** Starts the flush timer. */
-  start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => this.flush(), this.flushMs);
-    this.timer.unref();
-  }
-
-  /** Copies one packet in. */
-  push(data: Uint8Array, tsMicros: number, wireLen: number): void {
-    this.builder.push(data, tsMicros, wireLen);
-    if (this.builder.count >= this.batchPackets) this.flush();
-  }
-
-  /** Delivers the waiting packets, if any. */
-  flush(): void {
-    if (this.builder.count === 0) return;
-    deliver(this.builder.take(), this.sink, this.stats);
-  }
-
-  /** Flushes and stops the timer. */
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    this.flush();
-  }
 }
 
 /** Counts a batch and hands it to the sink. */
