@@ -13,7 +13,27 @@ import {
   type TCPMetric,
   type VRRPv2Layer,
 } from '../../protocol/flow.js';
-import { ADDR_DST_IP, ADDR_SRC_IP, ADDR_STRIDE } from './flow-index.js';
+import {
+  ADDR_DST_IP,
+  ADDR_SRC_IP,
+  ADDR_STRIDE,
+  F_LINK,
+  F_TCPM,
+  HOT,
+  H_ABB,
+  H_ABP,
+  H_BAB,
+  H_BAP,
+  H_FLAGS,
+  H_LAST,
+  H_MACA,
+  H_RTT,
+  H_TRANSA,
+  H_VER,
+  NET_SHIFT,
+  TRANS_SHIFT,
+  type FlowIndex,
+} from './flow-index.js';
 import { formatIPv4, formatIPv6, formatMAC } from './net-format.js';
 import type { TcpStream } from './tcp-reassembly.js';
 import { hex64 } from './xxhash64.js';
@@ -23,31 +43,92 @@ export const Proto = { ETHERNET: 0, IPV4: 1, TCP: 2, UDP: 3, SCTP: 4, IPV6: 5 } 
 
 /** A flow in the table. */
 export class FlowEntry {
-  /** Slot in the FlowIndex (−1 once removed); its addresses live in FlowIndex.addr at id * ADDR_STRIDE. */
-  id = -1;
-  /** Recency clock of the last relink (FlowIndex.touch). */
-  stamp = 0;
   /**
-   * Hot per-packet fields first, so that they share the object's first cache lines. Last packet time
-   * is kept in ms since `base` (the table's first packet) so that it stays a small integer instead of
-   * a boxed double written on every packet.
+   * Slot in the FlowIndex (−1 once removed). The per-packet fields live in the index's row for that
+   * id (FlowIndex.hot, one 128-byte row) and are reached through the accessors below, so the packet
+   * path updates a flow without touching this object.
    */
-  lastRel = 0;
-  /** An RTT measurement is open (rtt1st holds its first packet time). */
-  rttPending = false;
-  abPackets = 0;
-  abBytes = 0;
-  baPackets = 0;
-  baBytes = 0;
-  updateVersion = 0;
-  hasLink = false;
-  /** Source MAC of the first packet as 16 + 32 bits, for the A→B test. */
-  macAHi = 0;
-  macALo = 0;
-  netProto = -1;
-  transProto = -1;
-  transA = 0;
-  rtt1st = 0;
+  id = -1;
+  constructor(readonly index: FlowIndex) {}
+
+  private get(k: number): number {
+    return this.index.hot[this.id * HOT + k] as number;
+  }
+  private set(k: number, v: number): void {
+    this.index.hot[this.id * HOT + k] = v;
+  }
+  private flag(bit: number, on: boolean): void {
+    const f = this.get(H_FLAGS);
+    this.set(H_FLAGS, on ? f | bit : f & ~bit);
+  }
+
+  /** Last packet time, ms since `base` (the table's first flow start). */
+  get lastRel(): number {
+    return this.get(H_LAST);
+  }
+  set lastRel(v: number) {
+    this.set(H_LAST, v);
+  }
+  get abPackets(): number {
+    return this.get(H_ABP);
+  }
+  get abBytes(): number {
+    return this.get(H_ABB);
+  }
+  get baPackets(): number {
+    return this.get(H_BAP);
+  }
+  get baBytes(): number {
+    return this.get(H_BAB);
+  }
+  get updateVersion(): number {
+    return this.get(H_VER);
+  }
+  set updateVersion(v: number) {
+    this.set(H_VER, v);
+  }
+  get rtt(): number {
+    return this.get(H_RTT);
+  }
+  get hasLink(): boolean {
+    return (this.get(H_FLAGS) & F_LINK) !== 0;
+  }
+  set hasLink(v: boolean) {
+    this.flag(F_LINK, v);
+  }
+  /** Source MAC of the first packet as a 48-bit number, for the A→B test. */
+  set macA(v: number) {
+    this.set(H_MACA, v);
+  }
+  get netProto(): number {
+    return ((this.get(H_FLAGS) >> NET_SHIFT) & 15) - 1;
+  }
+  set netProto(v: number) {
+    const f = this.get(H_FLAGS) & ~(15 << NET_SHIFT);
+    this.set(H_FLAGS, f | ((v + 1) << NET_SHIFT));
+  }
+  get transProto(): number {
+    return ((this.get(H_FLAGS) >> TRANS_SHIFT) & 15) - 1;
+  }
+  set transProto(v: number) {
+    const f = this.get(H_FLAGS) & ~(15 << TRANS_SHIFT);
+    this.set(H_FLAGS, f | ((v + 1) << TRANS_SHIFT));
+  }
+  get transA(): number {
+    return this.get(H_TRANSA);
+  }
+  set transA(v: number) {
+    this.set(H_TRANSA, v);
+  }
+  private tcp: TCPMetric | null = null;
+  /** TCPMetric (extra TCP metric or reassembly counters); its presence is a row flag too. */
+  get tcpMetric(): TCPMetric | null {
+    return this.tcp;
+  }
+  set tcpMetric(m: TCPMetric | null) {
+    this.tcp = m;
+    this.flag(F_TCPM, m !== null);
+  }
   /** XXH64 digests as 32-bit halves: TrackingID (L2 key), L3TrackingID, UUID, parent UUID. */
   l2Hi = 0;
   l2Lo = 0;
@@ -76,7 +157,6 @@ export class FlowEntry {
 
   start = 0;
   base = 0;
-  rtt = 0;
 
   /** Metric at the previous update tick (Skydive's lastMetric). */
   lAbPackets = 0;
@@ -86,7 +166,6 @@ export class FlowEntry {
   lastUpdate: FlowMetric | null = null;
 
   finishType = 0;
-  tcpMetric: TCPMetric | null = null;
   ipFragments = -1;
   ipFragmentErrors = 0;
   dns: DNSLayer | null = null;

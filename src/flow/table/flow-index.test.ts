@@ -17,7 +17,7 @@ test('finds every key after growth and random removals; removed keys are gone', 
   const idx = new FlowIndex(16);
   const entries: FlowEntry[] = [];
   for (let i = 0; i < 20000; i++) {
-    const e = new FlowEntry();
+    const e = new FlowEntry(idx);
     const k = key(i);
     hashKey(k, k.length);
     idx.insert(e, keyHash[0]!, keyHash[1]!);
@@ -29,16 +29,16 @@ test('finds every key after growth and random removals; removed keys are gone', 
     const k = key(i);
     hashKey(k, k.length);
     const found = idx.find(keyHash[0]!, keyHash[1]!);
-    assert.equal(found, i % 3 === 0 ? null : entries[i], `key ${i}`);
+    assert.equal(found >= 0 ? idx.entry(found) : null, i % 3 === 0 ? null : entries[i], `key ${i}`);
   }
   // freed ids are reused and the new keys are found
   for (let i = 20000; i < 23000; i++) {
-    const e = new FlowEntry();
+    const e = new FlowEntry(idx);
     const k = key(i);
     hashKey(k, k.length);
     idx.insert(e, keyHash[0]!, keyHash[1]!);
     hashKey(k, k.length);
-    assert.equal(idx.find(keyHash[0]!, keyHash[1]!), e);
+    assert.equal(idx.entry(idx.find(keyHash[0]!, keyHash[1]!)), e);
   }
   assert.equal(idx.size, 20000 - 6667 + 3000);
 });
@@ -46,13 +46,13 @@ test('finds every key after growth and random removals; removed keys are gone', 
 test('recency: touch moves an entry to the newest end; oldest is evicted first', () => {
   const idx = new FlowIndex(16);
   const es = [0, 1, 2].map((i) => {
-    const e = new FlowEntry();
+    const e = new FlowEntry(idx);
     const k = key(i);
     hashKey(k, k.length);
     idx.insert(e, keyHash[0]!, keyHash[1]!);
     return e;
   });
-  idx.touch(es[0]!);
+  idx.touch(es[0]!.id);
   assert.deepEqual([...idx.all()], [es[1], es[2], es[0]]);
   assert.equal(idx.oldest, es[1]);
   idx.remove(es[1]!);

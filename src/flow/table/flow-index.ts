@@ -14,6 +14,27 @@ export const ADDR_STRIDE = 48;
 export const ADDR_SRC_IP = 16;
 export const ADDR_DST_IP = 32;
 
+/** Doubles per flow row in FlowIndex.hot (128 bytes): the fields every packet reads or writes. */
+export const HOT = 16;
+export const H_STAMP = 0;
+export const H_LAST = 1;
+export const H_ABP = 2;
+export const H_ABB = 3;
+export const H_BAP = 4;
+export const H_BAB = 5;
+export const H_VER = 6;
+export const H_FLAGS = 7;
+export const H_MACA = 8;
+export const H_TRANSA = 9;
+export const H_RTT1ST = 10;
+export const H_RTT = 11;
+/** H_FLAGS bits: a link layer, an RTT measurement open, a TCPMetric; protocols + 1 in 4-bit fields. */
+export const F_LINK = 1;
+export const F_RTT = 2;
+export const F_TCPM = 4;
+export const NET_SHIFT = 4;
+export const TRANS_SHIFT = 8;
+
 /** Int32 slots per table slot: hash high, hash low, entry id (−1 = empty), unused. */
 const SLOT = 4;
 
@@ -63,6 +84,8 @@ export class FlowIndex {
   size = 0;
   /** First-packet addresses by entry id (see ADDR_STRIDE). */
   addr = new Uint8Array(0);
+  /** Per-packet fields by entry id (rows of HOT doubles, see H_*). */
+  hot = new Float64Array(0);
   private cap = 0;
   private entries: (FlowEntry | null)[] = [];
   /** Per id: hash high, hash low. */
@@ -97,16 +120,21 @@ export class FlowIndex {
     return this.oldestId < 0 ? null : (this.entries[this.oldestId] ?? null);
   }
 
-  /** The entry whose key hash is (hi, lo), or null. */
-  find(hi: number, lo: number): FlowEntry | null {
+  /** The id of the entry whose key hash is (hi, lo), or −1. */
+  find(hi: number, lo: number): number {
     const slots = this.slots;
     const mask = this.mask;
     for (let i = lo & mask; ; i = (i + 1) & mask) {
       const p = i * SLOT;
       const id = slots[p + 2] as number;
-      if (id < 0) return null;
-      if (slots[p + 1] === lo && slots[p] === hi) return this.entries[id] ?? null;
+      if (id < 0) return -1;
+      if (slots[p + 1] === lo && slots[p] === hi) return id;
     }
+  }
+
+  /** The entry of an id that find() returned. */
+  entry(id: number): FlowEntry {
+    return this.entries[id] as FlowEntry;
   }
 
   /** Adds an entry under key hash (hi, lo) (not present yet) as the most recently used. */
@@ -123,7 +151,8 @@ export class FlowIndex {
     this.idHash[id * 2 + 1] = lo;
     this.place(id, hi, lo);
     this.size++;
-    e.stamp = ++this.clock;
+    this.hot.fill(0, id * HOT, id * HOT + HOT);
+    this.hot[id * HOT + H_STAMP] = ++this.clock;
     this.linkHead(id);
   }
 
@@ -167,11 +196,15 @@ export class FlowIndex {
    * the most recent quarter is not moved again (an approximate LRU that saves two list updates per
    * packet on busy flows; the evicted flow is still among the least recently used).
    */
-  touch(e: FlowEntry): void {
+  touch(id: number): void {
     const clock = ++this.clock;
-    const id = e.id;
-    if (this.newestId === id || (this.size > 4096 && clock - e.stamp < this.size >> 2)) return;
-    e.stamp = clock;
+    const s = id * HOT + H_STAMP;
+    if (
+      this.newestId === id ||
+      (this.size > 4096 && clock - (this.hot[s] as number) < this.size >> 2)
+    )
+      return;
+    this.hot[s] = clock;
     this.unlink(id);
     this.linkHead(id);
   }
@@ -211,6 +244,9 @@ export class FlowIndex {
     const addr = new Uint8Array(cap * ADDR_STRIDE);
     addr.set(this.addr);
     this.addr = addr;
+    const hot = new Float64Array(cap * HOT);
+    hot.set(this.hot);
+    this.hot = hot;
     const idHash = new Int32Array(cap * 2);
     idHash.set(this.idHash);
     this.idHash = idHash;

@@ -24,6 +24,8 @@ import {
   ADDR_SRC_IP,
   ADDR_STRIDE,
   FlowIndex,
+  HOT,
+  H_VER,
   hashKey,
   keyHash,
 } from './flow-index.js';
@@ -172,7 +174,7 @@ export class FlowTable {
       outer =
         ((f.buffer[(f.offsets[0] as number) + 4] as number) << 8) |
         (f.buffer[(f.offsets[0] as number) + 5] as number);
-    let parent: FlowEntry | null = null;
+    let parent = -1;
     let from = 0;
     let length = outer;
     let levelLength = outer;
@@ -192,63 +194,66 @@ export class FlowTable {
     this.level(f, from, count, levelLength, parent, ts, true);
   }
 
-  /** Makes or updates the flow of layers [from, to); returns its UUID (or `parent` when none). */
+  /** Makes or updates the flow of layers [from, to); returns its id (or `parent` when none). */
   private level(
     f: DecodedFrame,
     from: number,
     to: number,
     length: number,
-    parent: FlowEntry | null,
+    parent: number,
     ts: number,
     last: boolean,
-  ): FlowEntry | null {
+  ): number {
     const sp = this.sp;
     const ks = this.ks;
+    const ix = this.index;
     sp.locate(f, from, to, from === 0);
     sp.length = length;
-    if (!buildKey(f, sp, !this.l3Mode, parent, ks)) {
+    if (!buildKey(f, sp, !this.l3Mode, parent >= 0 ? ix.entry(parent) : null, ks)) {
       this.counters.emptyLevels++;
       return parent;
     }
-    const addr = this.index.addr;
     hashKey(ks.bytes, ks.len);
-    let e = this.index.find(keyHash[0] as number, keyHash[1] as number);
-    if (e === null) {
-      e = this.create(f, keyHash[0] as number, keyHash[1] as number, parent, ts, last);
+    let id = ix.find(keyHash[0] as number, keyHash[1] as number);
+    if (id < 0) {
+      id = this.create(f, keyHash[0] as number, keyHash[1] as number, parent, ts, last).id;
     } else {
-      this.index.touch(e);
-      if (this.reassembleTCP) reassemble(e, f, sp, addr);
-      updateFlow(e, f, sp, this.l3Mode, ts, addr);
-      if (this.extraLayers & EXTRA_DNS) this.extra(e, f, ts, EXTRA_DNS);
+      ix.touch(id);
+      if (this.reassembleTCP) reassemble(ix.entry(id), f, sp, ix.addr);
+      updateFlow(ix, id, f, sp, this.l3Mode, ts, this.base);
+      if (this.extraLayers & EXTRA_DNS) this.extra(ix.entry(id), f, ts, EXTRA_DNS);
     }
-    e.updateVersion = this.updateVersion + 1;
-    if (this.rawLimit > 0 && e.rawCaptured < this.rawLimit) {
-      e.rawCaptured++;
-      let end = 0;
-      for (let k = 0; k < f.count; k++)
-        end = Math.max(end, (f.offsets[k] as number) + (f.lengths[k] as number));
-      const start = from < f.count ? (f.offsets[from] as number) : end;
-      (e.rawPackets ??= []).push({
-        Timestamp: Math.floor(ts / 1000),
-        Index: e.rawCaptured,
-        Data: f.buffer.slice(start, end),
-        LinkType: e.hasLink
-          ? 1
-          : e.netProto === Proto.IPV4
-            ? 228
-            : e.netProto === Proto.IPV6
-              ? 229
-              : 0,
-      });
-    }
-    return e;
+    ix.hot[id * HOT + H_VER] = this.updateVersion + 1;
+    if (this.rawLimit > 0) this.keepRaw(ix.entry(id), f, from, ts);
+    return id;
+  }
+
+  private keepRaw(e: FlowEntry, f: DecodedFrame, from: number, ts: number): void {
+    if (e.rawCaptured >= this.rawLimit) return;
+    e.rawCaptured++;
+    let end = 0;
+    for (let k = 0; k < f.count; k++)
+      end = Math.max(end, (f.offsets[k] as number) + (f.lengths[k] as number));
+    const start = from < f.count ? (f.offsets[from] as number) : end;
+    (e.rawPackets ??= []).push({
+      Timestamp: Math.floor(ts / 1000),
+      Index: e.rawCaptured,
+      Data: f.buffer.slice(start, end),
+      LinkType: e.hasLink
+        ? 1
+        : e.netProto === Proto.IPV4
+          ? 228
+          : e.netProto === Proto.IPV6
+            ? 229
+            : 0,
+    });
   }
 
   private create(
     f: DecodedFrame,
     hashHi: number,
     hashLo: number,
-    parent: FlowEntry | null,
+    parent: number,
     ts: number,
     last: boolean,
   ): FlowEntry {
@@ -260,7 +265,7 @@ export class FlowTable {
       c.flowsEvicted++;
       this.flowDropped++;
     }
-    const e = new FlowEntry();
+    const e = new FlowEntry(this.index);
     const h = this.hasher.reset();
     h.update(ks.bytes, 0, ks.l3Len).digest();
     e.l3Hi = h.hi;
@@ -277,23 +282,24 @@ export class FlowTable {
       .digest();
     e.uHi = u.hi;
     e.uLo = u.lo;
-    if (parent !== null) {
+    if (parent >= 0) {
+      const p = this.index.entry(parent);
       e.hasParent = true;
-      e.pHi = parent.uHi;
-      e.pLo = parent.uLo;
+      e.pHi = p.uHi;
+      e.pLo = p.uLo;
     }
     e.nodeTID = this.nodeTID;
     e.captureID = this.captureID;
     if (this.base < 0) this.base = start;
     e.start = start;
     e.base = this.base;
-    e.lastRel = start - this.base;
     this.index.insert(e, hashHi, hashLo);
+    e.lastRel = start - this.base;
     const addr = this.index.addr;
     this.describe(e, f, last, addr);
     c.flowsCreated++;
     if (this.reassembleTCP) reassemble(e, f, sp, addr);
-    updateFlow(e, f, sp, this.l3Mode, ts, addr);
+    updateFlow(this.index, e.id, f, sp, this.l3Mode, ts, this.base);
     if (this.extraLayers) {
       if (this.extraLayers & EXTRA_DHCP) this.extra(e, f, ts, EXTRA_DHCP);
       if (this.extraLayers & EXTRA_DNS) this.extra(e, f, ts, EXTRA_DNS);
@@ -314,13 +320,13 @@ export class FlowTable {
         addr[a + i] = b[o + 6 + i] as number;
         addr[a + 6 + i] = b[o + i] as number;
       }
-      e.macAHi = ((b[o + 6] as number) << 8) | (b[o + 7] as number);
-      e.macALo =
-        (((b[o + 8] as number) << 24) |
+      e.macA =
+        (((b[o + 6] as number) << 8) | (b[o + 7] as number)) * 4294967296 +
+        ((((b[o + 8] as number) << 24) |
           ((b[o + 9] as number) << 16) |
           ((b[o + 10] as number) << 8) |
           (b[o + 11] as number)) >>>
-        0;
+          0);
       let id = 0;
       for (let k = sp.to - 1; k >= sp.from; k--)
         if (f.types[k] === Layer.Dot1Q)
