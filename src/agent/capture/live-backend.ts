@@ -87,7 +87,11 @@ function sourceFor(
   spec: CaptureSpec,
   ctx: BackendContext,
   sink: BatchSink,
-): { source: CaptureSource; socket: () => Partial<Record<'PCAPSocket' | 'SFlowSocket', string>> } {
+): {
+  source: CaptureSource;
+  socket: () => Partial<Record<'PCAPSocket' | 'SFlowSocket', string>>;
+  node?: () => Record<string, unknown> | undefined;
+} {
   const c = spec.capture;
   if (spec.type === 'pcapsocket') {
     const l = listener(ctx, 'pcapsocket');
@@ -101,12 +105,19 @@ function sourceFor(
   }
   if (spec.type === 'sflow') {
     const l = listener(ctx, 'sflow');
+    let counters: unknown;
     const src = new SFlowSource({
       bindAddress: l.bind_address ?? '127.0.0.1',
       ...(c.Port ? { port: c.Port } : { portMin: l.port_min ?? 6345, portMax: l.port_max ?? 6355 }),
+      ...(c.BPFFilter ? { bpf: c.BPFFilter } : {}),
+      onCounters: (md) => (counters = md),
       sink,
     });
-    return { source: src, socket: () => (src.address ? { SFlowSocket: src.address } : {}) };
+    return {
+      source: src,
+      socket: () => (src.address ? { SFlowSocket: src.address } : {}),
+      node: () => (counters === undefined ? undefined : { SFlow: counters }),
+    };
   }
   const src = new LibpcapSource({
     kind: spec.type === 'pcap' ? 'pcap' : 'afpacket',
@@ -126,7 +137,7 @@ export function liveCaptureBackend(ctx: BackendContext): CaptureBackend {
     async start(spec): Promise<RunningCapture> {
       const table = tableFor(spec, ctx);
       const c = spec.capture;
-      const { source, socket } = sourceFor(spec, ctx, (batch) => table.feed(batch));
+      const { source, socket, node } = sourceFor(spec, ctx, (batch) => table.feed(batch));
       await source.start();
       ctx.logger.info(
         {
@@ -150,6 +161,7 @@ export function liveCaptureBackend(ctx: BackendContext): CaptureBackend {
         metadata: socket,
         tableStats: () => ({ ...table.counters, size: table.size }),
         flows: () => table.flows(true),
+        ...(node ? { nodeMetadata: node } : {}),
         async stop() {
           await source.stop();
           stopTable();

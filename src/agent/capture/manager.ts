@@ -56,6 +56,8 @@ export interface RunningCapture {
   tableStats?(): TableStats;
   /** Every flow of the table now, raw packets included (live Flow/TableQuery, §2.12). */
   flows?(): Flow[];
+  /** Node metadata the capture maintains (sFlow's `SFlow` counters), written on each refresh. */
+  nodeMetadata?(): Record<string, unknown> | undefined;
   stop(): Promise<void>;
 }
 
@@ -286,6 +288,10 @@ export class CaptureManager {
         return { ...e, ...c };
       });
       if (changed) this.opts.graph.addMetadata(node, 'Captures', list);
+      for (const t of tasks.values())
+        for (const [k, v] of Object.entries(t.running?.nodeMetadata?.() ?? {}))
+          if (JSON.stringify(node.metadata[k]) !== JSON.stringify(v))
+            this.opts.graph.addMetadata(node, k, structuredClone(v));
     }
   }
 
