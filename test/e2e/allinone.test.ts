@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Browser test (root): `bin/skydive allinone` serves the UI, which shows this host's live topology;
 // a veth pair the test creates appears, is found by name and by Gremlin (highlighted), and its
-// removal is shown; the time slider shows it again in the past, marked as removed since.
+// removal is shown; the time slider shows it again in the past, marked as removed since; a capture
+// started from the UI on an interface shows the flow of a ping.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { suiteTeardown } from '../integration/helpers.js';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { suiteTeardown, tempDir } from '../integration/helpers.js';
 import { Scratch, isRoot, sh } from '../system/helpers/netns.js';
 import {
   ensureUiBuilt,
@@ -37,7 +40,15 @@ describe('web UI on allinone (system)', { skip, timeout: 180_000 }, () => {
   before(async () => {
     t.after(() => s.cleanup());
     ensureUiBuilt();
-    ai = await startAllinone(t, { hostId });
+    // private storage: history, flows and captures of this run only, removed after
+    const dir = tempDir(t, 'sktest-ui-data-');
+    const config = path.join(dir, 'skydive.yml');
+    writeFileSync(
+      config,
+      `storage:\n  sktest:\n    driver: sqlite\n    data_dir: ${dir}\n` +
+        'analyzer:\n  topology:\n    backend: sktest\n  flow:\n    backend: sktest\n',
+    );
+    ai = await startAllinone(t, { hostId, config });
     b = await openBrowser(t);
     await b.page.goto(`http://${ai.address}/`);
     await b.page.getByTestId('connection').filter({ hasText: 'live' }).waitFor();
@@ -122,5 +133,51 @@ describe('web UI on allinone (system)', { skip, timeout: 180_000 }, () => {
     await b.page.getByRole('button', { name: 'Live' }).click();
     await b.page.getByTestId('history-mode').filter({ hasText: 'live' }).waitFor();
     assert.ok(!(await visible(b)).includes(vethA), 'back to live: the veth is gone again');
+  });
+
+  it('captures a ping from the UI and shows its flows', async (tc) => {
+    const probe = await fetch(`http://${ai.address}/api/capture`);
+    if (!probe.ok) {
+      tc.skip(`the analyzer has no capture API yet: ${probe.status}`);
+      return;
+    }
+    const ns = s.netns('n');
+    const near = s.hostLink(s.name('c'));
+    const far = s.name('d');
+    sh(`ip link add ${near} type veth peer name ${far} && ip link set ${far} netns ${ns}`);
+    sh(`ip addr add 10.231.99.1/24 dev ${near} && ip link set ${near} up`);
+    sh(`ip -n ${ns} addr add 10.231.99.2/24 dev ${far} && ip -n ${ns} link set ${far} up`);
+    await b.page.getByRole('button', { name: 'Details' }).click();
+    await b.page.getByLabel('search by name').fill(near);
+    await b.page.getByLabel('search by name').press('Enter');
+    // a single match is selected: its details show, with the capture shortcut
+    await b.page.getByTestId('details').filter({ hasText: near }).waitFor();
+    await b.page.getByRole('button', { name: 'Capture…' }).click();
+    const gremlin = await b.page.getByLabel('capture gremlin').inputValue();
+    assert.match(gremlin, /^G\.V\('.+'\)$/);
+    await b.page.getByLabel('capture bpf').fill('icmp');
+    await b.page.getByLabel('capture name').fill(s.name('cap'));
+    await b.page.getByRole('button', { name: 'Start capture' }).click();
+    const row = b.page.getByTestId('capture-row').filter({ hasText: s.name('cap') });
+    await row.waitFor().catch(async (err: Error) => {
+      await b.screenshot('capture-failed');
+      throw err;
+    });
+    try {
+      // the agent reports the capture active on the node
+      await row.getByTestId('capture-count').filter({ hasText: '1' }).waitFor({ timeout: 30_000 });
+      sh('ping -c 3 -i 0.2 -W 1 10.231.99.2');
+      await b.page.getByRole('button', { name: 'Flows' }).click();
+      await b.page
+        .getByTestId('flow-row')
+        .filter({ hasText: 'ICMPv4' })
+        .filter({ hasText: '10.231.99.2' })
+        .waitFor({ timeout: 30_000 });
+      await b.screenshot('capture-flows');
+    } finally {
+      await b.page.getByRole('button', { name: 'Captures' }).click();
+      await row.getByRole('button', { name: 'Delete' }).click();
+      await row.waitFor({ state: 'detached' });
+    }
   });
 });

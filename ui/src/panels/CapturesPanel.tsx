@@ -118,13 +118,13 @@ export function CapturesPanel({
         </thead>
         <tbody>
           {list.map((c) => (
-            <tr key={c.UUID}>
+            <tr key={c.UUID} data-testid="capture-row">
               <td>{c.Name}</td>
               <td>
                 <code>{c.GremlinQuery}</code>
               </td>
               <td>{c.BPFFilter}</td>
-              <td>{c.Count ?? ''}</td>
+              <td data-testid="capture-count">{c.Count ?? ''}</td>
               <td>
                 <button onClick={() => c.UUID && void remove(c.UUID)}>Delete</button>
               </td>

@@ -109,7 +109,7 @@ export function FlowsPanel({ nodeID }: { nodeID: string | undefined }) {
         </thead>
         <tbody>
           {rows.map((x, i) => (
-            <tr key={x.UUID ?? i} title={x.LayersPath}>
+            <tr key={x.UUID ?? i} title={x.LayersPath} data-testid="flow-row">
               {COLUMNS.map((c) => (
                 <td key={c.key}>{c.get(x)}</td>
               ))}

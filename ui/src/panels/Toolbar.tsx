@@ -41,7 +41,10 @@ export function Toolbar({ store, live, renderer }: Props) {
   const byName = async (e: FormEvent) => {
     e.preventDefault();
     if (name.trim() === '') return clear();
-    await show(store.findByName(name.trim()), `match${name ? 'es' : ''} for “${name}”`);
+    const ids = store.findByName(name.trim());
+    await show(ids, `match${ids.length === 1 ? '' : 'es'} for “${name}”`);
+    // a single match is selected, so its details, flows and captures are one click away
+    if (ids.length === 1) store.select({ kind: 'node', id: ids[0] as string });
   };
   const highlight = async (e?: FormEvent) => {
     e?.preventDefault();
