@@ -143,6 +143,11 @@ async function ours(): Promise<Rates> {
       throw new Error(
         `graph holds ${an.context.graph.nodeCount} nodes, ${an.context.graph.edgeCount} edges`,
       );
+    const h = await an.context.historyService?.status();
+    if (h)
+      console.log(
+        `history (${h.Backend}) when the last event arrived: ${h.Written} changes written, ${h.Backlog} queued, ${h.Dropped} dropped, ${h.Failures} failures`,
+      );
     return rates;
   } finally {
     await an.close();
