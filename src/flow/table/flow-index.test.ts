@@ -53,7 +53,7 @@ test('recency: touch moves an entry to the newest end; oldest is evicted first',
     return e;
   });
   idx.touch(es[0]!.id);
-  assert.deepEqual([...idx.all()], [es[1], es[2], es[0]]);
+  assert.deepEqual(idx.list(), [es[1], es[2], es[0]]);
   assert.equal(idx.oldest, es[1]);
   idx.remove(es[1]!);
   assert.equal(idx.oldest, es[2]);

@@ -209,15 +209,16 @@ export class FlowIndex {
     this.linkHead(id);
   }
 
-  /** Entries from the least to the most recently used (safe against removing the current one). */
-  *all(): IterableIterator<FlowEntry> {
-    let id = this.oldestId;
-    while (id >= 0) {
-      const towardNewer = this.prev[id] as number;
+  /** Entries from the least to the most recently used, as a snapshot array (removal-safe). */
+  list(): FlowEntry[] {
+    const out: FlowEntry[] = new Array<FlowEntry>(this.size);
+    let n = 0;
+    for (let id = this.oldestId; id >= 0; id = this.prev[id] as number) {
       const e = this.entries[id];
-      if (e) yield e;
-      id = towardNewer;
+      if (e) out[n++] = e;
     }
+    out.length = n;
+    return out;
   }
 
   private place(id: number, hi: number, lo: number): void {

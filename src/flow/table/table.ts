@@ -466,7 +466,7 @@ export class FlowTable {
   update(now: number, collect = true): Flow[] {
     const from = this.lastUpdate;
     const out: Flow[] = [];
-    for (const e of this.index.all()) {
+    for (const e of this.index.list()) {
       let send = false;
       let gone = false;
       const appTimeout = this.appTimeouts.get(e.application) ?? 0;
@@ -523,13 +523,13 @@ export class FlowTable {
 
   /** Ends every flow (Skydive's expireNow at stop): returns those not finished before. */
   flush(): Flow[] {
-    for (const e of this.index.all()) e.tcpStreams?.forEach((s) => s?.flush());
+    for (const e of this.index.list()) e.tcpStreams?.forEach((s) => s?.flush());
     return this.expireBefore(Number.MAX_SAFE_INTEGER);
   }
 
   private expireBefore(before: number): Flow[] {
     const out: Flow[] = [];
-    for (const e of this.index.all()) {
+    for (const e of this.index.list()) {
       if (e.last >= before) continue;
       if (e.updateVersion > this.updateVersion) this.updateMetric(e, this.lastUpdate, e.last);
       if (e.finishType === 0) {
@@ -545,7 +545,7 @@ export class FlowTable {
   /** Every flow in the table (least recently used first), as wire flows. */
   flows(withRaw = false): Flow[] {
     const out: Flow[] = [];
-    for (const e of this.index.all()) out.push(e.toFlow(withRaw, this.index.addr));
+    for (const e of this.index.list()) out.push(e.toFlow(withRaw, this.index.addr));
     return out;
   }
 
