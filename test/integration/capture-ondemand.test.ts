@@ -207,6 +207,19 @@ describe('on-demand captures', SUITE, () => {
     await settle(() => assert.equal(node().metadata.Captures, undefined, 'entry removed'));
   });
 
+  test('a capture an agent still runs for a capture that no longer exists is stopped', async () => {
+    const g = agent.context.graph;
+    const orphan = {
+      ID: '00000000-0000-4000-8000-00000000dead',
+      State: 'active',
+      PacketsReceived: 1,
+      PacketsDropped: 0,
+      PacketsIfDropped: 0,
+    };
+    const n = g.newNode({ Name: 'sktest-orphan', Type: 'veth', TID: 'tid-o', Captures: [orphan] });
+    await settle(() => assert.equal(n.metadata.Captures, undefined, 'orphan entry removed'));
+  });
+
   test('a capture created before its interface starts once the interface appears', async () => {
     const client = an.client();
     const capture = (await client.create('capture', {

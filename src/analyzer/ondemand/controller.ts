@@ -68,6 +68,8 @@ export class OnDemandController {
   private readonly regs = new Map<string, Map<string, Registration>>();
   private readonly unsubscribe: (() => void)[] = [];
   private readonly notified = new Set<string>();
+  /** `nodeID/captureID` of orphan captures already sent a Stop. */
+  private readonly orphans = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -152,6 +154,7 @@ export class OnDemandController {
   }
 
   private forgetNode(nodeID: string): void {
+    for (const key of [...this.orphans]) if (key.startsWith(`${nodeID}/`)) this.orphans.delete(key);
     for (const key of [...this.notified])
       if (key.startsWith(`${nodeID}/`)) this.notified.delete(key);
     for (const regs of this.regs.values()) regs.delete(nodeID);
@@ -217,7 +220,29 @@ export class OnDemandController {
           this.stop(c, nodeID, r.host);
         }
     }
+    await this.stopOrphans();
     this.count();
+  }
+
+  /**
+   * Stops captures that agents still run for a capture that no longer exists (deleted while the
+   * analyzer was down, or lost with an in-memory store): a `Captures` entry whose ID the store
+   * does not know gets a Stop, once per node.
+   */
+  private async stopOrphans(): Promise<void> {
+    for (const n of this.opts.graph.nodes()) {
+      const caps = n.metadata.Captures;
+      if (!Array.isArray(caps) || n.host === '') continue;
+      for (const m of caps as { ID?: unknown }[]) {
+        const id = m?.ID;
+        const key = `${n.id}/${String(id)}`;
+        if (typeof id !== 'string' || this.captures.has(id) || this.orphans.has(key)) continue;
+        if (await this.opts.store.get('capture', id)) continue;
+        this.orphans.add(key);
+        this.logger.info({ capture: id, node: n.id, host: n.host }, 'stopping an orphan capture');
+        this.stop({ UUID: id, GremlinQuery: '' } as Capture, n.id, n.host);
+      }
+    }
   }
 
   private startOn(c: Capture, n: Node, regs: Map<string, Registration>): void {
