@@ -129,6 +129,10 @@ describe('web UI on allinone (system)', { skip, timeout: 180_000 }, () => {
       () => (globalThis as UiGlobals).__skydive?.removedNames() ?? [],
     );
     assert.ok(removed.includes(vethA), `${vethA} is drawn as removed since`);
+    // the lists come from the analyzer's diff route when it has one
+    const route = await fetch(`http://${ai.address}/api/topology/diff?from=-1s`);
+    const source = await b.page.getByTestId('diff-source').innerText();
+    assert.equal(source.includes("analyzer's diff"), route.ok, source);
     await b.screenshot('history-removed');
     await b.page.getByRole('button', { name: 'Live' }).click();
     await b.page.getByTestId('history-mode').filter({ hasText: 'live' }).waitFor();

@@ -25,6 +25,7 @@ export function TopologyPage() {
     () =>
       new Live(store, client.token, {
         collapse: new URLSearchParams(location.search).get('collapse') !== 'off',
+        rest: client,
       }),
   );
   const [renderer, setRenderer] = useState<GraphRenderer>();

@@ -2,10 +2,17 @@
 // Keeps the store in step with the server: one /ws/subscriber connection, the current graph from a
 // SyncReply (filtered by Gremlin on the server when a filter is set), then live events applied in
 // batches once per animation frame; or the graph at a past time, with what changed since.
-import { BrowserSubscriber } from '../../../src/client/browser.js';
+import { BrowserSubscriber, type BrowserClient } from '../../../src/client/browser.js';
 import type { GraphJSON, NodeJSON } from '../../../src/protocol/messages.js';
 import type { StructMessage } from '../../../src/protocol/ws-message.js';
 import type { GraphStore } from './graph-store.js';
+
+/** A node that changed between two times, with the keys that did when the server says. */
+export interface ChangedNode {
+  ID: string;
+  Metadata: Record<string, unknown>;
+  Changes?: Array<{ Key: string; Old?: unknown; New?: unknown }>;
+}
 
 /** What changed between a past time and now. */
 export interface HistoryDiff {
@@ -14,8 +21,23 @@ export interface HistoryDiff {
   removed: NodeJSON[];
   /** Present now, absent then. */
   added: NodeJSON[];
-  /** Present at both times with another revision. */
-  changed: NodeJSON[];
+  /** Present at both times, different. */
+  changed: ChangedNode[];
+  /** `server`: GET /api/topology/diff; `client`: compared in the page (revisions only). */
+  source: 'server' | 'client';
+}
+
+interface ServerDiff {
+  Nodes?: {
+    Appeared?: NodeJSON[];
+    Disappeared?: NodeJSON[];
+    Changed?: Array<{
+      ID: string;
+      Name?: unknown;
+      Type?: unknown;
+      Changes?: ChangedNode['Changes'];
+    }>;
+  };
 }
 
 /** Connection and mode, for the toolbar. */
@@ -50,7 +72,7 @@ export class Live {
   constructor(
     private readonly store: GraphStore,
     token: string | undefined,
-    private readonly opts: { collapse: boolean } = { collapse: true },
+    private readonly opts: { collapse: boolean; rest?: BrowserClient } = { collapse: true },
   ) {
     this.sub = new BrowserSubscriber({
       token,
@@ -144,16 +166,44 @@ export class Live {
       throw err;
     }
     const then = new Map(past.Nodes.map((n) => [n.ID, n]));
-    const diff: HistoryDiff = { at: t, removed: [], added: [], changed: [] };
+    let diff: HistoryDiff = { at: t, removed: [], added: [], changed: [], source: 'client' };
     for (const [id, n] of then) {
       const cur = now.get(id);
       if (!cur) diff.removed.push(n);
       else if (cur.Revision !== n.Revision) diff.changed.push(cur);
     }
     for (const [id, n] of now) if (!then.has(id)) diff.added.push(n);
+    diff = (await this.serverDiff(t)) ?? diff;
     this.queue = [];
     this.store.removedSince = new Set(diff.removed.map((n) => n.ID));
     this.store.load(past, { collapse: this.opts.collapse });
     this.set({ at: t, diff, error: '' });
+  }
+
+  /** The analyzer's own diff (GET /api/topology/diff, with the current filter); undefined when absent. */
+  private async serverDiff(t: number): Promise<HistoryDiff | undefined> {
+    if (!this.opts.rest) return undefined;
+    const q = new URLSearchParams({
+      from: String(Math.round(t)),
+      ignore: 'Metric,LastUpdateMetric',
+    });
+    if (this.state.filter) q.set('gremlin', this.state.filter);
+    try {
+      const d = await this.opts.rest.request<ServerDiff>('GET', `/api/topology/diff?${q}`);
+      const nodes = d.Nodes ?? {};
+      return {
+        at: t,
+        removed: nodes.Disappeared ?? [],
+        added: nodes.Appeared ?? [],
+        changed: (nodes.Changed ?? []).map((c) => ({
+          ID: c.ID,
+          Metadata: { Name: c.Name, Type: c.Type },
+          ...(c.Changes ? { Changes: c.Changes } : {}),
+        })),
+        source: 'server',
+      };
+    } catch {
+      return undefined; // an analyzer without the route: the page's own comparison stands
+    }
   }
 }

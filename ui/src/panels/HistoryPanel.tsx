@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { errorText } from '../api.js';
 import type { GraphStore } from '../model/graph-store.js';
-import type { Live } from '../model/live.js';
+import type { ChangedNode, Live } from '../model/live.js';
 
 const SPANS = [
   { label: '5 min', ms: 5 * 60_000 },
@@ -99,7 +99,10 @@ export function HistoryPanel({ live, store }: { live: Live; store: GraphStore })
           <h4>Changed since then</h4>
           <p>
             {st.diff.removed.length} removed, {st.diff.added.length} added, {st.diff.changed.length}{' '}
-            changed
+            changed{' '}
+            <small className="muted" data-testid="diff-source">
+              {st.diff.source === 'server' ? "(the analyzer's diff)" : '(compared in the page)'}
+            </small>
           </p>
           {(
             [
@@ -117,12 +120,23 @@ export function HistoryPanel({ live, store }: { live: Live; store: GraphStore })
                   className="diff-list"
                   data-testid={`diff-${title.split(' ')[0]?.toLowerCase()}`}
                 >
-                  {list.slice(0, 200).map((n) => (
+                  {list.slice(0, 200).map((n: ChangedNode) => (
                     <li key={n.ID}>
                       <button className="link" onClick={() => select(n.ID)}>
                         {nameOf(n)}
                       </button>{' '}
                       <small>{String(n.Metadata['Type'] ?? '')}</small>
+                      {n.Changes && (
+                        <small className="muted">
+                          {' '}
+                          {n.Changes.slice(0, 4)
+                            .map(
+                              (c) =>
+                                `${c.Key} ${JSON.stringify(c.Old ?? null)}→${JSON.stringify(c.New ?? null)}`,
+                            )
+                            .join(', ')}
+                        </small>
+                      )}
                     </li>
                   ))}
                 </ul>
