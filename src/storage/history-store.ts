@@ -94,11 +94,17 @@ export interface HistoryStats {
 export interface HistoryStore {
   /** Backend name: 'memory', 'sqlite', 'postgres'. */
   readonly backend: string;
+  /**
+   * Names the writer (the analyzer's origin, `analyzer.<host_id>`): several analyzers may record
+   * into one database. Rows written carry it; closeAll() and the closing of an element's previous
+   * revision touch only this writer's rows, while reads see every writer's. Default ''.
+   */
+  setWriter(id: string): void;
   /** Writes a batch of changes, in order, atomically (one transaction). */
   append(changes: readonly HistoryChange[]): Promise<void>;
   /**
-   * Closes every open revision at `time`: the analyzer calls it on start, because its live graph
-   * starts empty and agents will add back what still exists.
+   * Closes every open revision of this writer at `time`: the analyzer calls it on start, because
+   * its live graph starts empty and agents will add back what still exists.
    */
   closeAll(time: number): Promise<number>;
   /**

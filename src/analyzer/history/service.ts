@@ -54,7 +54,8 @@ export class AnalyzerHistory {
   }
 
   /**
-   * Starts recording `graph`. Revisions left open by a previous run are closed first (the live
+   * Starts recording `graph`, as the writer `graph.origin`. Its revisions left open by a previous
+   * run are closed first (the live
    * graph starts empty; agents add back what still exists); if that fails it is logged and the
    * analyzer starts anyway.
    */
@@ -63,6 +64,8 @@ export class AnalyzerHistory {
     graph: Graph,
     opts: HistoryServiceOptions,
   ): Promise<AnalyzerHistory> {
+    // analyzers sharing one database each close only their own revisions
+    store.setWriter(graph.origin);
     const h = new AnalyzerHistory(store, opts.logger, opts);
     const now = (opts.clock ?? Date.now)();
     try {

@@ -98,6 +98,9 @@ export class MemoryHistoryStore implements HistoryStore {
     }
   }
 
+  /** One process, one writer: the identity is not needed to tell rows apart. */
+  setWriter(_id: string): void {}
+
   async closeAll(time: number): Promise<number> {
     this.live();
     const t = checkTime('time', time);

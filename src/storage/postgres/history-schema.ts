@@ -6,10 +6,19 @@ import { COLUMNS, OPEN } from '../sqlite/history-schema.js';
 
 export { OPEN };
 
-export const SCHEMA_VERSION = 1;
+/** 2: revisions carry their `writer` (see the SQLite schema); version 1 is migrated on start. */
+export const SCHEMA_VERSION = 2;
+
+export const META_SCHEMA =
+  'CREATE TABLE IF NOT EXISTS history_meta (key text PRIMARY KEY, value bigint)';
+
+/** Version 1 → 2 (as SQLite's MIGRATE_V1): the writer column; old open revisions closed at $1. */
+export const MIGRATE_V1 = [
+  "ALTER TABLE history_revisions ADD COLUMN IF NOT EXISTS writer text NOT NULL DEFAULT ''",
+  `UPDATE history_revisions SET to_ms = greatest($1, from_ms) WHERE to_ms = ${OPEN}`,
+];
 
 export const SCHEMA = `
-CREATE TABLE IF NOT EXISTS history_meta (key text PRIMARY KEY, value bigint);
 CREATE TABLE IF NOT EXISTS history_revisions (
   seq bigserial PRIMARY KEY,
   kind smallint NOT NULL,
@@ -27,7 +36,8 @@ CREATE TABLE IF NOT EXISTS history_revisions (
   parent text,
   child text,
   size integer NOT NULL,
-  metadata text NOT NULL
+  metadata text NOT NULL,
+  writer text NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS history_by_id ON history_revisions (kind, id, to_ms);
 CREATE INDEX IF NOT EXISTS history_by_to ON history_revisions (to_ms, from_ms);
@@ -42,20 +52,30 @@ export const SQL = {
   /** $1 kinds, $2 ids, $3 times, $4 deletedAt (null: keep): closes the open revisions. */
   close: `UPDATE ${T} h SET to_ms = greatest(v.t, h.from_ms), deleted_at = coalesce(v.del, h.deleted_at)
     FROM unnest($1::smallint[], $2::text[], $3::bigint[], $4::bigint[]) AS v(kind, id, t, del)
-    WHERE h.kind = v.kind AND h.id = v.id AND h.to_ms = ${OPEN}
+    WHERE h.kind = v.kind AND h.id = v.id AND h.to_ms = ${OPEN} AND h.writer = $5
     RETURNING h.kind, h.id, h.from_ms`,
-  /** $1 kinds, $2 ids: the end of each element's last revision (none of them is open). */
+  /** $1 kinds, $2 ids, $3 writer: the end of each element's last revision (none is open). */
   lastEnd: `SELECT h.kind, h.id, max(h.to_ms) AS t FROM ${T} h
     JOIN unnest($1::smallint[], $2::text[]) AS v(kind, id) ON h.kind = v.kind AND h.id = v.id
-    GROUP BY h.kind, h.id`,
+    WHERE h.writer = $3 GROUP BY h.kind, h.id`,
   insert: `INSERT INTO ${T} (kind, id, from_ms, to_ms, type, name, host, origin, created_at,
-    updated_at, deleted_at, revision, parent, child, size, metadata)
-    SELECT * FROM unnest($1::smallint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[],
+    updated_at, deleted_at, revision, parent, child, size, metadata, writer)
+    SELECT *, $17::text FROM unnest($1::smallint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[],
     $6::text[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::bigint[], $12::bigint[],
     $13::text[], $14::text[], $15::integer[], $16::text[])`,
+  /**
+   * Counters shared by every writer: combined with what is stored (bytes added, `start` the
+   * minimum, the others the maximum), so two analyzers never overwrite each other's figures.
+   */
   meta: `INSERT INTO history_meta (key, value) SELECT * FROM unnest($1::text[], $2::bigint[])
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  closeAll: `UPDATE ${T} SET to_ms = greatest($1, from_ms) WHERE to_ms = ${OPEN}`,
+    ON CONFLICT (key) DO UPDATE SET value = CASE excluded.key
+      WHEN 'data_bytes' THEN coalesce(history_meta.value, 0) + excluded.value
+      WHEN 'start' THEN least(history_meta.value, excluded.value)
+      WHEN 'version' THEN excluded.value
+      ELSE greatest(history_meta.value, excluded.value) END
+    RETURNING key, value`,
+  metaAll: 'SELECT key, value FROM history_meta',
+  closeAll: `UPDATE ${T} SET to_ms = greatest($1, from_ms) WHERE to_ms = ${OPEN} AND writer = $2`,
   at: `SELECT ${COLUMNS} FROM ${T} WHERE to_ms > $1 AND from_ms <= $1`,
   window: `SELECT ${COLUMNS} FROM ${T} WHERE to_ms > $1 AND from_ms <= $2 ORDER BY seq`,
   lookup: (col: 'type' | 'name') =>

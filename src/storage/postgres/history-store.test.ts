@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { historyStoreSuite, nodeJSON } from '../history-store.suite.js';
+import { historyWritersSuite } from '../history-writers.suite.js';
 import { startPostgres } from '../testing/postgres-server.js';
 import { PostgresHistoryStore } from './history-store.js';
 
@@ -16,6 +17,11 @@ historyStoreSuite('postgres', async () => {
     store: new PostgresHistoryStore({ pool }),
     reopen: async () => new PostgresHistoryStore({ pool }),
   };
+});
+
+historyWritersSuite('postgres', async () => {
+  const pool = await server.createDatabase('skhist');
+  return { open: async (writer) => new PostgresHistoryStore({ pool, writer }) };
 });
 
 describe('PostgresHistoryStore', () => {

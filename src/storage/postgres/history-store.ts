@@ -26,13 +26,15 @@ import type { RevisionRow } from '../history/rows.js';
 import { latestPerElement, rowSize, rowToRevision } from '../history/rows.js';
 import { HistoryView } from '../history/view.js';
 import { OTHER, PUSHED_KEYS, fromSql, pushedValue } from '../sqlite/history-schema.js';
-import { OPEN, SCHEMA, SCHEMA_VERSION, SQL } from './history-schema.js';
+import { META_SCHEMA, MIGRATE_V1, OPEN, SCHEMA, SCHEMA_VERSION, SQL } from './history-schema.js';
 
 export interface PostgresHistoryOptions {
   /** Where the database is (pg.Pool options: host/port/user/database or connectionString…). */
   pool: pg.PoolConfig;
   /** Clock in ms: the creation time of a new schema starts its horizon (tests inject one). */
   clock?: () => number;
+  /** Identity of the writer (HistoryStore.setWriter); default ''. */
+  writer?: string;
 }
 
 const INT8 = 20;
@@ -46,13 +48,8 @@ const types = {
 
 const MIN = Number.MIN_SAFE_INTEGER;
 
-/** The counters kept in history_meta. */
-interface Meta {
-  start: number;
-  prunedTo: number | null;
-  dataBytes: number;
-  newest: number | null;
-}
+/** Counters as history_meta returns them. */
+type MetaRows = readonly { key: string; value: number | null }[];
 
 /** A query whose rows come back as arrays (cheaper than named objects), mapped by fromSql. */
 const rowsOf = async (pool: pg.Pool, text: string, values: unknown[]): Promise<RevisionRow[]> =>
@@ -77,8 +74,10 @@ export class PostgresHistoryStore implements HistoryStore {
   /** Connection errors reported by pool clients (the server went away). */
   connectionErrors = 0;
   private readonly watched = new WeakSet<pg.PoolClient>();
+  private writer: string;
 
   constructor(opts: PostgresHistoryOptions) {
+    this.writer = opts.writer ?? '';
     this.pool = new pg.Pool({ ...opts.pool, types });
     this.pool.on('error', () => {
       this.connectionErrors++;
@@ -104,24 +103,39 @@ export class PostgresHistoryStore implements HistoryStore {
   private async init(): Promise<void> {
     await this.tx(async (c) => {
       await c.query("SELECT pg_advisory_xact_lock(hashtext('skydive_history_schema'))");
-      await c.query(SCHEMA);
-      const { rows } = await c.query<{ key: string; value: number | null }>(
-        'SELECT key, value FROM history_meta',
-      );
-      const meta = new Map(rows.map((r) => [r.key, r.value]));
-      const version = meta.get('version');
-      if (version !== undefined && version !== SCHEMA_VERSION) {
+      await c.query(META_SCHEMA);
+      const { rows } = await c.query<{ key: string; value: number | null }>(SQL.metaAll);
+      const version = rows.find((r) => r.key === 'version')?.value ?? undefined;
+      if (version !== undefined && version !== SCHEMA_VERSION && version !== 1) {
         throw new HistoryUnavailableError(
           this.backend,
-          new Error(`history schema version ${version}, this build reads ${SCHEMA_VERSION}`),
+          new Error(
+            `history schema version ${version}, this build reads ${SCHEMA_VERSION} (and migrates` +
+              ' 1): run the build that wrote it, or drop the history_revisions and history_meta' +
+              ' tables to start an empty history',
+          ),
         );
       }
-      this.start = meta.get('start') ?? this.clock();
-      this.prunedTo = meta.get('pruned_to') ?? null;
-      this.dataBytes = meta.get('data_bytes') ?? 0;
-      this.newest = meta.get('newest') ?? null;
-      if (version === undefined) await this.saveMeta(c, this.meta(), true);
+      if (version === 1) {
+        await c.query(MIGRATE_V1[0]!);
+        await c.query(MIGRATE_V1[1]!, [this.clock()]);
+      }
+      await c.query(SCHEMA);
+      if (version !== SCHEMA_VERSION)
+        await this.bump(c, [
+          ['version', SCHEMA_VERSION],
+          ['start', this.clock()],
+        ]);
+      return this.adopt((await c.query<{ key: string; value: number | null }>(SQL.metaAll)).rows);
     });
+  }
+
+  /**
+   * The writer's identity: the rows it writes carry it, and closeAll() and the closing of an
+   * element's previous revision touch only its rows.
+   */
+  setWriter(id: string): void {
+    this.writer = id;
   }
 
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
@@ -149,31 +163,29 @@ export class PostgresHistoryStore implements HistoryStore {
     }
   }
 
-  private meta(): Meta {
-    return {
-      start: this.start,
-      prunedTo: this.prunedTo,
-      dataBytes: this.dataBytes,
-      newest: this.newest,
-    };
-  }
-
-  /** Adopts counters once the transaction that saved them has committed. */
-  private adopt(m: Meta): void {
-    this.start = m.start;
-    this.prunedTo = m.prunedTo;
-    this.dataBytes = m.dataBytes;
-    this.newest = m.newest;
-  }
-
-  private async saveMeta(c: pg.PoolClient, m: Meta, withVersion = false): Promise<void> {
-    const keys = ['start', 'pruned_to', 'data_bytes', 'newest'];
-    const values = [m.start, m.prunedTo, m.dataBytes, m.newest];
-    if (withVersion) {
-      keys.push('version');
-      values.push(SCHEMA_VERSION);
+  /** Caches stored counters (once the transaction that returned them has committed). */
+  private adopt(rows: MetaRows): void {
+    for (const { key, value } of rows) {
+      if (key === 'start') this.start = value ?? this.start;
+      else if (key === 'pruned_to') this.prunedTo = value;
+      else if (key === 'data_bytes') this.dataBytes = value ?? 0;
+      else if (key === 'newest') this.newest = value;
     }
-    await c.query(SQL.meta, [keys, values]);
+  }
+
+  /** Combines values into the stored counters (see SQL.meta); returns what is stored now. */
+  private async bump(c: pg.PoolClient, entries: [string, number][]): Promise<MetaRows> {
+    if (entries.length === 0) return [];
+    const res = await c.query<{ key: string; value: number | null }>(SQL.meta, [
+      entries.map((e) => e[0]),
+      entries.map((e) => e[1]),
+    ]);
+    return res.rows;
+  }
+
+  /** Re-reads the counters: another analyzer sharing the database may have moved them. */
+  private async refresh(): Promise<void> {
+    this.adopt((await this.pool.query<{ key: string; value: number | null }>(SQL.metaAll)).rows);
   }
 
   async append(changes: readonly HistoryChange[]): Promise<void> {
@@ -191,6 +203,7 @@ export class PostgresHistoryStore implements HistoryStore {
           closes.map((x) => x.id),
           closes.map((x) => x.time),
           closes.map((x) => x.deletedAt),
+          this.writer,
         ]);
         const prev = new Map<string, number>();
         for (const r of closed.rows)
@@ -204,19 +217,20 @@ export class PostgresHistoryStore implements HistoryStore {
           const ends = await c.query<{ kind: number; id: string; t: number }>(SQL.lastEnd, [
             reopened.map((x) => (x.kind === 'node' ? 0 : 1)),
             reopened.map((x) => x.id),
+            this.writer,
           ]);
           for (const r of ends.rows) prev.set(keyOf(r.kind === 0 ? 'node' : 'edge', r.id), r.t);
         }
         const { rows, sources, newest } = planRows(changes, prev);
         const cols: unknown[][] = Array.from({ length: 16 }, () => []);
         let bytes = 0;
-        let start = this.start;
+        let start: number | null = null;
         for (let j = 0; j < rows.length; j++) {
           const r = rows[j]!;
           const md = r.kind === 'node' ? (sources[j]!.element.Metadata ?? {}) : null;
           const size = rowSize(r);
           bytes += size;
-          if (r.from < start) start = r.from;
+          if (start === null || r.from < start) start = r.from;
           const v = [
             r.kind === 'node' ? 0 : 1,
             r.id,
@@ -237,13 +251,11 @@ export class PostgresHistoryStore implements HistoryStore {
           ];
           for (let i = 0; i < 16; i++) cols[i]!.push(v[i]);
         }
-        if (rows.length > 0) await c.query(SQL.insert, cols);
-        const m = this.meta();
-        m.start = start;
-        m.dataBytes += bytes;
-        if (newest !== null && (m.newest === null || newest > m.newest)) m.newest = newest;
-        await this.saveMeta(c, m);
-        return m;
+        if (rows.length > 0) await c.query(SQL.insert, [...cols, this.writer]);
+        const bumps: [string, number][] = [['data_bytes', bytes]];
+        if (start !== null) bumps.push(['start', start]);
+        if (newest !== null) bumps.push(['newest', newest]);
+        return this.bump(c, bumps);
       }),
     );
     this.adopt(next);
@@ -251,11 +263,16 @@ export class PostgresHistoryStore implements HistoryStore {
 
   async closeAll(time: number): Promise<number> {
     const t = checkTime('time', time);
-    return this.use(async () => (await this.pool.query(SQL.closeAll, [t])).rowCount ?? 0);
+    return this.use(
+      async () => (await this.pool.query(SQL.closeAll, [t, this.writer])).rowCount ?? 0,
+    );
   }
 
   async horizon(): Promise<number> {
-    return this.use(async () => this.horizonNow());
+    return this.use(async () => {
+      await this.refresh();
+      return this.horizonNow();
+    });
   }
 
   private horizonNow(): number {
@@ -266,6 +283,7 @@ export class PostgresHistoryStore implements HistoryStore {
     const t = checkTime('time', time);
     const d = checkDuration(duration);
     return this.use(async () => {
+      await this.refresh();
       const h = this.horizonNow();
       if (t < h) throw new HistoryHorizonError(t, h);
       if (d !== undefined && d > 0) {
@@ -314,15 +332,16 @@ export class PostgresHistoryStore implements HistoryStore {
         : Math.min(checkTime('olderThan', opts.olderThan), OPEN - 1);
     const max = opts.maxBytes === undefined ? undefined : checkTime('maxBytes', opts.maxBytes);
     return this.use(async () => {
+      await this.refresh();
       let removed = 0;
       let freed = 0;
       if (cut !== undefined) {
         const r = await this.tx(async (c) => {
           const r = (await c.query<{ n: number; bytes: number }>(SQL.pruneAge, [cut])).rows[0]!;
-          const m = this.meta();
-          m.dataBytes -= r.bytes;
-          m.prunedTo = Math.max(m.prunedTo ?? cut, cut);
-          await this.saveMeta(c, m);
+          const m = await this.bump(c, [
+            ['data_bytes', -r.bytes],
+            ['pruned_to', cut],
+          ]);
           return { ...r, m };
         });
         this.adopt(r.m);
@@ -337,11 +356,9 @@ export class PostgresHistoryStore implements HistoryStore {
               excess,
             ])
           ).rows[0]!;
-          const m = this.meta();
-          m.dataBytes -= r.bytes;
-          if (r.last !== null) m.prunedTo = Math.max(m.prunedTo ?? r.last, r.last);
-          await this.saveMeta(c, m);
-          return { ...r, m };
+          const bumps: [string, number][] = [['data_bytes', -r.bytes]];
+          if (r.last !== null) bumps.push(['pruned_to', r.last]);
+          return { ...r, m: await this.bump(c, bumps) };
         });
         this.adopt(r.m);
         removed += r.n;
@@ -354,6 +371,7 @@ export class PostgresHistoryStore implements HistoryStore {
 
   async stats(): Promise<HistoryStats> {
     return this.use(async () => {
+      await this.refresh();
       const r = (
         await this.pool.query<{
           revisions: number;

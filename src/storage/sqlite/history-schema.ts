@@ -15,10 +15,39 @@ export const PUSHED_KEYS: Readonly<Record<string, 'type' | 'name'>> = {
   Name: 'name',
 };
 
-export const SCHEMA_VERSION = 1;
+/**
+ * 2: revisions carry their `writer` (the analyzer that recorded them: several analyzers may share one
+ * database); version-1 data is migrated by MIGRATE_V1 on open.
+ */
+export const SCHEMA_VERSION = 2;
+
+/** The counters table; created first so the version is read before the revisions table is touched. */
+export const META_SCHEMA =
+  'CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;';
+
+/**
+ * Version 1 → 2: the writer column (old rows belong to writer ''); the open revisions of the old
+ * single writer are closed at $1 (what its next start would have done), so no analyzer keeps them.
+ */
+export const MIGRATE_V1 = [
+  "ALTER TABLE history_revisions ADD COLUMN writer TEXT NOT NULL DEFAULT ''",
+  `UPDATE history_revisions SET to_ms = max(?, from_ms) WHERE to_ms = ${OPEN}`,
+];
+
+/**
+ * Counters shared by every writer of the file: each key is combined with what is stored (bytes are
+ * added, `start` takes the minimum, the others the maximum), so two stores never overwrite each
+ * other's figures. RETURNING gives the stored values back.
+ */
+export const META_UPSERT = `INSERT INTO history_meta (key, value) VALUES (?, ?)
+  ON CONFLICT (key) DO UPDATE SET value = CASE excluded.key
+    WHEN 'data_bytes' THEN coalesce(value, 0) + excluded.value
+    WHEN 'start' THEN coalesce(min(value, excluded.value), excluded.value)
+    WHEN 'version' THEN excluded.value
+    ELSE coalesce(max(value, excluded.value), excluded.value) END
+  RETURNING key, value`;
 
 export const SCHEMA = `
-CREATE TABLE IF NOT EXISTS history_meta (key TEXT PRIMARY KEY, value INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history_revisions (
   seq INTEGER PRIMARY KEY,
   kind INTEGER NOT NULL,
@@ -36,7 +65,8 @@ CREATE TABLE IF NOT EXISTS history_revisions (
   parent TEXT,
   child TEXT,
   size INTEGER NOT NULL,
-  metadata TEXT NOT NULL
+  metadata TEXT NOT NULL,
+  writer TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS history_by_id ON history_revisions (kind, id, to_ms);
 CREATE INDEX IF NOT EXISTS history_by_to ON history_revisions (to_ms, from_ms);

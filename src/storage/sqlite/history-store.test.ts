@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { historyStoreSuite, nodeJSON } from '../history-store.suite.js';
+import { historyWritersSuite } from '../history-writers.suite.js';
 import { SqliteHistoryStore } from './history-store.js';
 
 historyStoreSuite('sqlite', async () => {
@@ -15,6 +16,14 @@ historyStoreSuite('sqlite', async () => {
   return {
     store: SqliteHistoryStore.open({ dataDir }),
     reopen: async () => SqliteHistoryStore.open({ dataDir }),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+});
+
+historyWritersSuite('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sktest-history-'));
+  return {
+    open: async (writer) => SqliteHistoryStore.open({ dataDir: dir, writer }),
     cleanup: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });
@@ -75,6 +84,49 @@ describe('SqliteHistoryStore', () => {
         assert.deepEqual({ ...(row as object) }, { type: 'veth', name: null });
       } finally {
         db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('migrates a version-1 file: keeps its revisions, closes its open ones, records the writer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sktest-history-'));
+    try {
+      const s = SqliteHistoryStore.open({ dataDir: dir });
+      await s.append([{ kind: 'node', op: 'add', time: 1000, element: nodeJSON('n', {}) }]);
+      await s.close();
+      const db = new Database(s.file);
+      db.exec('ALTER TABLE history_revisions DROP COLUMN writer');
+      db.prepare("UPDATE history_meta SET value = 1 WHERE key = 'version'").run();
+      db.close();
+      const again = SqliteHistoryStore.open({
+        dataDir: dir,
+        writer: 'analyzer.h',
+        clock: () => 5000,
+      });
+      try {
+        assert.equal((await again.snapshot(4999)).getNode('n')?.revision, 1);
+        assert.equal((await again.snapshot(5000)).getNode('n'), undefined);
+        await again.append([{ kind: 'node', op: 'add', time: 6000, element: nodeJSON('m', {}) }]);
+        assert.equal((await again.stats()).open, 1);
+      } finally {
+        await again.close();
+      }
+      const check = new Database(s.file, { readonly: true });
+      try {
+        const rows = check.prepare('SELECT id, writer FROM history_revisions ORDER BY seq').all();
+        assert.deepEqual(
+          rows.map((r) => ({ ...(r as object) })),
+          [
+            { id: 'n', writer: '' },
+            { id: 'm', writer: 'analyzer.h' },
+          ],
+        );
+        const v = check.prepare("SELECT value FROM history_meta WHERE key = 'version'").get();
+        assert.deepEqual({ ...(v as object) }, { value: 2 });
+      } finally {
+        check.close();
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

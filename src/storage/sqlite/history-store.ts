@@ -36,6 +36,9 @@ import { HistoryView } from '../history/view.js';
 import type { SqlRow } from './history-schema.js';
 import {
   COLUMNS,
+  META_SCHEMA,
+  META_UPSERT,
+  MIGRATE_V1,
   OPEN,
   OTHER,
   PUSHED_KEYS,
@@ -54,6 +57,8 @@ export interface SqliteHistoryOptions {
   clock?: () => number;
   /** Rows deleted per transaction by prune() (default 10,000). */
   pruneChunk?: number;
+  /** Identity of the writer (HistoryStore.setWriter); default ''. */
+  writer?: string;
 }
 
 type Stmt = Database.Statement<unknown[], unknown>;
@@ -88,11 +93,14 @@ export class SqliteHistoryStore implements HistoryStore {
   private newest: number | null = null;
   private readonly writeBatch: (changes: readonly HistoryChange[]) => void;
   private readonly chunk: number;
+  private writer: string;
 
   private constructor(opts: SqliteHistoryOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
     this.file = join(opts.dataDir, opts.fileName ?? 'history.db');
     this.chunk = Math.max(1, opts.pruneChunk ?? 10_000);
+    this.writer = opts.writer ?? '';
+    const clock = opts.clock ?? Date.now;
     const db = new Database(this.file);
     this.db = db;
     db.pragma('journal_mode = WAL');
@@ -100,45 +108,53 @@ export class SqliteHistoryStore implements HistoryStore {
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
     db.pragma('mmap_size = 1073741824');
-    db.exec(SCHEMA);
-    const meta = new Map(
-      (
-        db.prepare('SELECT key, value FROM history_meta').all() as {
-          key: string;
-          value: number | null;
-        }[]
-      ).map((r) => [r.key, r.value]),
-    );
-    const version = meta.get('version');
-    if (version !== undefined && version !== SCHEMA_VERSION) {
+    db.exec(META_SCHEMA);
+    const readMeta = (): Map<string, number | null> =>
+      new Map(
+        (
+          db.prepare('SELECT key, value FROM history_meta').all() as {
+            key: string;
+            value: number | null;
+          }[]
+        ).map((r) => [r.key, r.value]),
+      );
+    const version = readMeta().get('version');
+    if (version !== undefined && version !== SCHEMA_VERSION && version !== 1) {
       db.close();
       throw new HistoryUnavailableError(
         'sqlite',
         new Error(
-          `${this.file} has history schema version ${version}, this build reads ${SCHEMA_VERSION}`,
+          `${this.file} has history schema version ${version}, this build reads ${SCHEMA_VERSION}` +
+            ' (and migrates 1): run the build that wrote it, or move the file away to start an' +
+            ' empty history',
         ),
       );
     }
-    this.start = meta.get('start') ?? (opts.clock ?? Date.now)();
-    this.prunedTo = meta.get('pruned_to') ?? null;
-    this.dataBytes = meta.get('data_bytes') ?? 0;
-    this.newest = meta.get('newest') ?? null;
+    if (version === 1) {
+      db.transaction(() => {
+        db.prepare(MIGRATE_V1[0]!).run();
+        db.prepare(MIGRATE_V1[1]!).run(clock());
+        db.prepare(META_UPSERT).get('version', SCHEMA_VERSION);
+      })();
+    }
+    db.exec(SCHEMA);
     const p = (sql: string): Stmt => db.prepare(sql);
     const T = 'history_revisions';
     Object.assign(this.st, {
-      meta: p('INSERT OR REPLACE INTO history_meta (key, value) VALUES (?, ?)'),
+      meta: p(META_UPSERT),
+      metaAll: p('SELECT key, value FROM history_meta'),
       close: p(
-        `UPDATE ${T} SET to_ms = max(?, from_ms) WHERE kind = ? AND id = ? AND to_ms = ${OPEN} RETURNING from_ms`,
+        `UPDATE ${T} SET to_ms = max(?, from_ms) WHERE kind = ? AND id = ? AND writer = ? AND to_ms = ${OPEN} RETURNING from_ms`,
       ),
       closeDel: p(
-        `UPDATE ${T} SET to_ms = max(?, from_ms), deleted_at = ? WHERE kind = ? AND id = ? AND to_ms = ${OPEN} RETURNING from_ms`,
+        `UPDATE ${T} SET to_ms = max(?, from_ms), deleted_at = ? WHERE kind = ? AND id = ? AND writer = ? AND to_ms = ${OPEN} RETURNING from_ms`,
       ),
       insert: p(
         `INSERT INTO ${T} (kind, id, from_ms, to_ms, type, name, host, origin, created_at, updated_at,` +
-          ` deleted_at, revision, parent, child, size, metadata) VALUES (?, ?, ?, ${OPEN}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ` deleted_at, revision, parent, child, size, metadata, writer) VALUES (?, ?, ?, ${OPEN}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      lastEnd: p(`SELECT max(to_ms) AS t FROM ${T} WHERE kind = ? AND id = ?`),
-      closeAll: p(`UPDATE ${T} SET to_ms = max(?, from_ms) WHERE to_ms = ${OPEN}`),
+      lastEnd: p(`SELECT max(to_ms) AS t FROM ${T} WHERE kind = ? AND id = ? AND writer = ?`),
+      closeAll: p(`UPDATE ${T} SET to_ms = max(?, from_ms) WHERE to_ms = ${OPEN} AND writer = ?`),
       // A recent t: few revisions end after it (the open ones and the latest closed); an old t: few
       // start before it. The planner cannot tell, so the store picks the index.
       atRecent: p(
@@ -181,10 +197,11 @@ export class SqliteHistoryStore implements HistoryStore {
     this.writeBatch = db.transaction((changes: readonly HistoryChange[]) => this.write(changes));
     if (version === undefined) {
       db.transaction(() => {
-        this.st['meta']!.run('version', SCHEMA_VERSION);
-        this.saveMeta();
+        this.bump('version', SCHEMA_VERSION);
+        this.bump('start', clock());
       })();
     }
+    this.loadMeta();
   }
 
   /** Opens (or creates) the history file in `dataDir`. */
@@ -197,12 +214,32 @@ export class SqliteHistoryStore implements HistoryStore {
     return this.db;
   }
 
-  private saveMeta(): void {
-    const m = this.st['meta']!;
-    m.run('start', this.start);
-    m.run('pruned_to', this.prunedTo);
-    m.run('data_bytes', this.dataBytes);
-    m.run('newest', this.newest);
+  /** Sets one cached counter from its stored value. */
+  private adopt(key: string, value: number | null): void {
+    if (key === 'start') this.start = value ?? this.start;
+    else if (key === 'pruned_to') this.prunedTo = value;
+    else if (key === 'data_bytes') this.dataBytes = value ?? 0;
+    else if (key === 'newest') this.newest = value;
+  }
+
+  /** Combines `value` into the stored counter (see META_UPSERT) and caches the result. */
+  private bump(key: string, value: number): void {
+    const r = this.st['meta']!.get(key, value) as { key: string; value: number | null };
+    this.adopt(r.key, r.value);
+  }
+
+  /** Re-reads the counters: another store (another analyzer) may have moved them. */
+  private loadMeta(): void {
+    for (const r of this.st['metaAll']!.all() as { key: string; value: number | null }[])
+      this.adopt(r.key, r.value);
+  }
+
+  /**
+   * The writer's identity: the rows it writes carry it, and closeAll() and the closing of an
+   * element's previous revision touch only its rows.
+   */
+  setWriter(id: string): void {
+    this.writer = id;
   }
 
   private write(changes: readonly HistoryChange[]): void {
@@ -210,20 +247,24 @@ export class SqliteHistoryStore implements HistoryStore {
       'close' | 'closeDel' | 'insert' | 'lastEnd',
       Stmt
     >;
+    const w = this.writer;
+    let bytes = 0;
+    let start: number | null = null;
+    let newest: number | null = null;
     for (const c of changes) {
       const kind = c.kind === 'node' ? 0 : 1;
       let time = Math.trunc(c.time);
       if (c.op === 'delete') {
-        const prev = closeDel.get(time, deleteTime(c), kind, c.element.ID) as
+        const prev = closeDel.get(time, deleteTime(c), kind, c.element.ID, w) as
           | { from_ms: number }
           | undefined;
         if (prev && prev.from_ms > time) time = prev.from_ms;
       } else {
-        const prev = close.get(time, kind, c.element.ID) as { from_ms: number } | undefined;
+        const prev = close.get(time, kind, c.element.ID, w) as { from_ms: number } | undefined;
         if (prev && prev.from_ms > time) time = prev.from_ms;
         if (!prev) {
           // A re-add never starts before the element's previous revision ended.
-          const last = (lastEnd.get(kind, c.element.ID) as { t: number | null }).t;
+          const last = (lastEnd.get(kind, c.element.ID, w) as { t: number | null }).t;
           if (last !== null && last > time) time = last;
         }
         const r = rowFromChange(c);
@@ -245,24 +286,31 @@ export class SqliteHistoryStore implements HistoryStore {
           r.child,
           size,
           r.metadata,
+          w,
         );
-        this.dataBytes += size;
-        if (time < this.start) this.start = time;
+        bytes += size;
+        if (start === null || time < start) start = time;
       }
-      if (this.newest === null || time > this.newest) this.newest = time;
+      if (newest === null || time > newest) newest = time;
     }
-    this.saveMeta();
+    if (bytes !== 0) this.bump('data_bytes', bytes);
+    if (start !== null) this.bump('start', start);
+    if (newest !== null) this.bump('newest', newest);
   }
 
   async append(changes: readonly HistoryChange[]): Promise<void> {
     this.live();
     changes.forEach(checkChange);
     if (changes.length === 0) return;
-    const saved = [this.start, this.dataBytes, this.newest] as const;
     try {
       guarded(() => this.writeBatch(changes));
     } catch (e) {
-      [this.start, this.dataBytes, this.newest] = saved;
+      // the counters cached inside the rolled-back transaction: read the stored ones again
+      try {
+        this.loadMeta();
+      } catch {
+        // still failing: the next call re-reads them
+      }
       throw e;
     }
   }
@@ -270,11 +318,12 @@ export class SqliteHistoryStore implements HistoryStore {
   async closeAll(time: number): Promise<number> {
     this.live();
     const t = checkTime('time', time);
-    return guarded(() => this.st['closeAll']!.run(t).changes);
+    return guarded(() => this.st['closeAll']!.run(t, this.writer).changes);
   }
 
   async horizon(): Promise<number> {
     this.live();
+    guarded(() => this.loadMeta());
     return this.horizonNow();
   }
 
@@ -286,6 +335,7 @@ export class SqliteHistoryStore implements HistoryStore {
     this.live();
     const t = checkTime('time', time);
     const d = checkDuration(duration);
+    guarded(() => this.loadMeta());
     const h = this.horizonNow();
     if (t < h) throw new HistoryHorizonError(t, h);
     if (d !== undefined && d > 0) {
@@ -360,27 +410,14 @@ export class SqliteHistoryStore implements HistoryStore {
     guarded(() =>
       db.transaction(() => {
         for (const seq of seqs) this.st['deleteSeq']!.run(seq);
-        this.dataBytes -= bytes;
-        try {
-          this.saveMeta();
-        } catch (e) {
-          this.dataBytes += bytes;
-          throw e;
-        }
+        this.bump('data_bytes', -bytes);
       })(),
     );
   }
 
   /** Moves the horizon before deleting: no snapshot before it is answered from a half-pruned table. */
   private moveHorizon(db: Database.Database, to: number): void {
-    const before = this.prunedTo;
-    this.prunedTo = Math.max(before ?? to, to);
-    try {
-      guarded(() => db.transaction(() => this.saveMeta())());
-    } catch (e) {
-      this.prunedTo = before;
-      throw e;
-    }
+    guarded(() => db.transaction(() => this.bump('pruned_to', to))());
   }
 
   /**
@@ -394,6 +431,7 @@ export class SqliteHistoryStore implements HistoryStore {
         ? undefined
         : Math.min(checkTime('olderThan', opts.olderThan), OPEN - 1);
     const max = opts.maxBytes === undefined ? undefined : checkTime('maxBytes', opts.maxBytes);
+    guarded(() => this.loadMeta());
     let removed = 0;
     let freed = 0;
     const drop = async (rows: [number, number][]): Promise<void> => {
@@ -441,6 +479,7 @@ export class SqliteHistoryStore implements HistoryStore {
   async stats(): Promise<HistoryStats> {
     this.live();
     return guarded(() => {
+      this.loadMeta();
       const n = (k: string): number => (this.st[k]!.get() as { n: number }).n;
       const oldest = (this.st['oldest']!.get() as { t: number | null }).t;
       let disk = 0;
