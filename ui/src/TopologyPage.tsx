@@ -2,16 +2,14 @@
 // The main view: toolbar (search, Gremlin highlight and server-side filter, fit), the graph canvas
 // and the side panels (details, flows, captures, history).
 import { useEffect, useRef, useState } from 'react';
-import { client } from './api.js';
 import { useTick } from './hooks.js';
-import { GraphStore } from './model/graph-store.js';
-import { Live } from './model/live.js';
 import { legend } from './model/style.js';
 import { CapturesPanel } from './panels/CapturesPanel.js';
 import { DetailsPanel } from './panels/DetailsPanel.js';
 import { FlowsPanel } from './panels/FlowsPanel.js';
 import { HistoryPanel } from './panels/HistoryPanel.js';
 import { Toolbar } from './panels/Toolbar.js';
+import { connect, live, store } from './session.js';
 import { installHooks } from './view/bench-hook.js';
 import { createRenderer, type GraphRenderer } from './view/canvas-renderer.js';
 
@@ -20,14 +18,6 @@ type Tab = 'details' | 'flows' | 'captures' | 'history';
 /** The topology page. */
 export function TopologyPage() {
   const container = useRef<HTMLDivElement>(null);
-  const [store] = useState(() => new GraphStore());
-  const [live] = useState(
-    () =>
-      new Live(store, client.token, {
-        collapse: new URLSearchParams(location.search).get('collapse') !== 'off',
-        rest: client,
-      }),
-  );
   const [renderer, setRenderer] = useState<GraphRenderer>();
   const [tab, setTab] = useState<Tab>('details');
   const [captureQuery, setCaptureQuery] = useState('');
@@ -39,13 +29,12 @@ export function TopologyPage() {
     const r = createRenderer(store, container.current);
     const unhook = installHooks(store, live, r);
     setRenderer(r);
-    void live.start();
+    void connect();
     return () => {
       unhook();
-      live.stop();
       r.kill();
     };
-  }, [store, live]);
+  }, []);
 
   const sel = store.selected;
   const selNode = sel?.kind === 'node' && store.graph.hasNode(sel.id) ? sel.id : undefined;
