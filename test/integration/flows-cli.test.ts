@@ -93,7 +93,9 @@ test('--bpf keeps the packets tcpdump matches (Skydive TestBPFFilter: 4 flows)',
       'port 53 or port 80',
     ]),
   );
+  // Skydive tests/flow_test.go TestPCAPSocket / TestPcapInject: 6 flows, 2 of them DNS
   assert.equal(all.length, 6);
+  assert.equal(all.filter((f) => f.Application === 'DNS').length, 2);
   assert.equal(some.length, 4);
   assert.ok(some.every((f) => f.Application !== 'ARP'));
   const bad = await skydiveProcess(['flows', trace('dns.pcap'), '--bpf', 'port or']);
