@@ -100,7 +100,24 @@ describe('web UI on allinone (system)', { skip, timeout: 180_000 }, () => {
     );
     assert.deepEqual(lit, [vethA]);
     await b.screenshot('gremlin-highlight');
+    // as a server-side filter: the page receives only the veth pair's subgraph
+    await b.page
+      .getByLabel('gremlin query')
+      .fill(`G.V().Has('Name', Regex('${s.name()}.*')).SubGraph()`);
+    await b.page.getByRole('button', { name: 'Filter' }).click();
+    await b.page.waitForFunction(
+      (names) => {
+        const v = (globalThis as UiGlobals).__skydive?.visibleNames() ?? [];
+        return v.length === 2 && names.every((n) => v.includes(n));
+      },
+      [vethA, vethB],
+    );
+    await b.screenshot('gremlin-filter');
     await b.page.getByRole('button', { name: 'Clear' }).click();
+    await b.page.waitForFunction(
+      (id) => ((globalThis as UiGlobals).__skydive?.visibleNames() ?? []).includes(id),
+      hostId,
+    );
 
     // the past time must fall strictly before the deletion, at one-second resolution
     await new Promise((r) => setTimeout(r, 1200));

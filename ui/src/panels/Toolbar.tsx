@@ -73,6 +73,8 @@ export function Toolbar({ store, live, renderer }: Props) {
   const clear = () => {
     store.setHighlight(undefined);
     setStatus('');
+    // a server-side filter goes too: the whole graph again
+    if (live.state.filter) live.setFilter('').catch((err: unknown) => setStatus(errorText(err)));
   };
   const st = live.state;
   return (

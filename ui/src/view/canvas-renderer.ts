@@ -50,6 +50,8 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
   let framed = false;
   let drawn = false;
   let needFull = true;
+  /** A change of what is shown (a new graph, a search, a group toggled): redrawn even mid-gesture. */
+  let urgent = false;
   let interacting = false;
   let idleTimer: ReturnType<typeof setTimeout> | undefined;
   let staleSince = 0;
@@ -190,7 +192,8 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
       framed = true;
     }
     const stale = staleSince > 0 && t0 - staleSince > STALE_LABELS_MS;
-    if (!interacting && (needFull || stale)) {
+    if (urgent || (!interacting && (needFull || stale))) {
+      urgent = false;
       if (!drawn && store.graph.order > 0) performance.mark('skydive:first-draw-start');
       drawScene();
       if (!drawn && store.graph.order > 0) {
@@ -372,7 +375,7 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
   for (const ev of ['nodeAdded', 'nodeDropped', 'edgeAdded', 'edgeDropped', 'cleared'] as const)
     g.on(ev, onStructure);
   const off = store.subscribe((kind) => {
-    if (kind === 'view') needFull = true;
+    if (kind === 'view') needFull = urgent = true;
     request();
   });
   const observer = new ResizeObserver(resize);
