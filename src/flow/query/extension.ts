@@ -17,15 +17,8 @@ import {
 } from '../../gremlin/index.js';
 import { CAPTURE_NODE_TYPES } from '../../protocol/capture.js';
 import type { Flow } from '../../protocol/flow.js';
-import {
-  flowMetrics,
-  flowNodes,
-  flowRawPackets,
-  flowSockets,
-  groupFlows,
-  nodeMetrics,
-  nodeSockets,
-} from './derived.js';
+import { flowMetrics, flowNodes, flowRawPackets, groupFlows, nodeMetrics } from './derived.js';
+import { flowSockets, nodeSockets } from './sockets.js';
 import { flowFilter, type FlowPredicate } from './fields.js';
 import { storeFilter, type StoreFilter } from './store-filter.js';
 import { FlowsValue, type FlowStepHandler } from './flows-value.js';
