@@ -155,11 +155,6 @@ export class Uplink {
     this.handlers.set(namespace, handler);
   }
 
-  /** Sends a message (a notification) to the master analyzer; false when none is connected. */
-  sendToMaster(msg: StructMessage): boolean {
-    return this.master?.send(msg) ?? false;
-  }
-
   /** The analyzer the topology goes to, if one is connected. */
   get masterAddress(): string | undefined {
     return this.master?.address;
