@@ -89,6 +89,33 @@ export function historyWritersSuite(
     );
 
     it(
+      'after its restart a writer closes its own revisions across batches, re-adds included',
+      withTwo(async (a, b) => {
+        await a.append([add(1000, 'x', { V: 1 })]);
+        await b.append([add(1000, 'x', { V: 'b' })]);
+        assert.equal(await a.closeAll(1500), 1);
+        // a re-add never starts before the end of the writer's last revision of the element
+        await a.append([add(1400, 'x', { V: 2 })]);
+        await a.append([add(2000, 'x', { V: 3 }, 2, 'update'), add(2500, 'y', { V: 1 })]);
+        await a.append([add(3000, 'x', { V: 3 }, 2, 'delete')]);
+        await a.append([add(4000, 'y', { V: 2 }, 2, 'update')]);
+        const all = await b.changes(0, 5000);
+        assert.deepEqual(
+          all.map((r) => [r.element.ID, r.element.Metadata['V'], r.from, r.to]),
+          [
+            ['x', 1, 1000, 1500],
+            ['x', 'b', 1000, null],
+            ['x', 2, 1500, 2000],
+            ['x', 3, 2000, 3000],
+            ['y', 1, 2500, 4000],
+            ['y', 2, 4000, null],
+          ],
+        );
+        assert.equal((await a.stats()).open, 2);
+      }),
+    );
+
+    it(
       'counters and horizon are shared: what one writer writes or prunes, the other reports',
       withTwo(async (a, b) => {
         await a.append([add(1000, 'a1'), add(2000, 'a1', { V: 2 }, 2, 'update')]);

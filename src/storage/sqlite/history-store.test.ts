@@ -133,6 +133,45 @@ describe('SqliteHistoryStore', () => {
     }
   });
 
+  it('after a batch fails midway, closes the revisions the table holds, not the rolled-back ones', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sktest-history-'));
+    const s = SqliteHistoryStore.open({ dataDir: dir, writer: 'analyzer.h' });
+    const db = new Database(s.file);
+    try {
+      const n = (time: number, id: string, rev: number, op: 'add' | 'update' = 'update') => ({
+        kind: 'node' as const,
+        op,
+        time,
+        element: nodeJSON(id, { V: rev }, rev),
+      });
+      await s.closeAll(0);
+      await s.append([n(1000, 'x', 1, 'add')]);
+      db.exec(
+        "CREATE TRIGGER boom BEFORE INSERT ON history_revisions WHEN NEW.id = 'boom' " +
+          "BEGIN SELECT RAISE(ABORT, 'boom refused'); END",
+      );
+      await assert.rejects(s.append([n(2000, 'x', 2), n(2000, 'boom', 1, 'add')]), {
+        code: 'SKY_ERR_HISTORY_UNAVAILABLE',
+        message: /boom refused/,
+      });
+      db.exec('DROP TRIGGER boom');
+      await s.append([n(3000, 'x', 3)]);
+      const revs = await s.changes(0, 4000);
+      assert.deepEqual(
+        revs.map((r) => [r.element.Revision, r.from, r.to]),
+        [
+          [1, 1000, 3000],
+          [3, 3000, null],
+        ],
+      );
+      assert.equal((await s.stats()).open, 1);
+    } finally {
+      db.close();
+      await s.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a file written by another schema version with SKY_ERR_HISTORY_UNAVAILABLE', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sktest-history-'));
     try {

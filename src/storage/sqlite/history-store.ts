@@ -94,6 +94,13 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly writeBatch: (changes: readonly HistoryChange[]) => void;
   private readonly chunk: number;
   private writer: string;
+  /**
+   * This writer's open revisions (key 'n'+id / 'e'+id → rowid and start), learnt as it inserts:
+   * closing one is an UPDATE by rowid, no index search. Only this writer closes its rows.
+   */
+  private readonly openRows = new Map<string, { seq: number; from: number }>();
+  /** True after closeAll(): an element missing from openRows has no open revision of this writer. */
+  private openComplete = false;
 
   private constructor(opts: SqliteHistoryOptions) {
     mkdirSync(opts.dataDir, { recursive: true });
@@ -153,6 +160,8 @@ export class SqliteHistoryStore implements HistoryStore {
         `INSERT INTO ${T} (kind, id, from_ms, to_ms, type, name, host, origin, created_at, updated_at,` +
           ` deleted_at, revision, parent, child, size, metadata, writer) VALUES (?, ?, ?, ${OPEN}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      closeSeq: p(`UPDATE ${T} SET to_ms = max(?, from_ms) WHERE seq = ?`),
+      closeDelSeq: p(`UPDATE ${T} SET to_ms = max(?, from_ms), deleted_at = ? WHERE seq = ?`),
       lastEnd: p(`SELECT max(to_ms) AS t FROM ${T} WHERE kind = ? AND id = ? AND writer = ?`),
       closeAll: p(`UPDATE ${T} SET to_ms = max(?, from_ms) WHERE to_ms = ${OPEN} AND writer = ?`),
       // A recent t: few revisions end after it (the open ones and the latest closed); an old t: few
@@ -240,29 +249,54 @@ export class SqliteHistoryStore implements HistoryStore {
    */
   setWriter(id: string): void {
     this.writer = id;
+    this.forgetOpen();
+  }
+
+  /** Back to searching the open revisions in the table (another writer, a failed batch). */
+  private forgetOpen(): void {
+    this.openRows.clear();
+    this.openComplete = false;
   }
 
   private write(changes: readonly HistoryChange[]): void {
-    const { close, closeDel, insert, lastEnd } = this.st as Record<
-      'close' | 'closeDel' | 'insert' | 'lastEnd',
+    const { close, closeDel, closeSeq, closeDelSeq, insert, lastEnd } = this.st as Record<
+      'close' | 'closeDel' | 'closeSeq' | 'closeDelSeq' | 'insert' | 'lastEnd',
       Stmt
     >;
     const w = this.writer;
+    const openRows = this.openRows;
     let bytes = 0;
     let start: number | null = null;
     let newest: number | null = null;
     for (const c of changes) {
       const kind = c.kind === 'node' ? 0 : 1;
       let time = Math.trunc(c.time);
+      const key = (kind === 0 ? 'n' : 'e') + c.element.ID;
+      const known = openRows.get(key);
+      // the start of the revision closed now, if any: from the map, else from the table
+      let prevFrom: number | undefined;
       if (c.op === 'delete') {
-        const prev = closeDel.get(time, deleteTime(c), kind, c.element.ID, w) as
-          | { from_ms: number }
-          | undefined;
-        if (prev && prev.from_ms > time) time = prev.from_ms;
+        if (known) {
+          closeDelSeq.run(time, deleteTime(c), known.seq);
+          prevFrom = known.from;
+          openRows.delete(key);
+        } else if (!this.openComplete) {
+          const prev = closeDel.get(time, deleteTime(c), kind, c.element.ID, w) as
+            | { from_ms: number }
+            | undefined;
+          prevFrom = prev?.from_ms;
+        }
+        if (prevFrom !== undefined && prevFrom > time) time = prevFrom;
       } else {
-        const prev = close.get(time, kind, c.element.ID, w) as { from_ms: number } | undefined;
-        if (prev && prev.from_ms > time) time = prev.from_ms;
-        if (!prev) {
+        if (known) {
+          closeSeq.run(time, known.seq);
+          prevFrom = known.from;
+        } else if (!this.openComplete) {
+          const prev = close.get(time, kind, c.element.ID, w) as { from_ms: number } | undefined;
+          prevFrom = prev?.from_ms;
+        }
+        if (prevFrom !== undefined && prevFrom > time) time = prevFrom;
+        if (prevFrom === undefined) {
           // A re-add never starts before the element's previous revision ended.
           const last = (lastEnd.get(kind, c.element.ID, w) as { t: number | null }).t;
           if (last !== null && last > time) time = last;
@@ -270,7 +304,7 @@ export class SqliteHistoryStore implements HistoryStore {
         const r = rowFromChange(c);
         const md = kind === 0 ? (c.element.Metadata ?? {}) : undefined;
         const size = rowSize(r);
-        insert.run(
+        const ins = insert.run(
           kind,
           r.id,
           time,
@@ -288,6 +322,7 @@ export class SqliteHistoryStore implements HistoryStore {
           r.metadata,
           w,
         );
+        openRows.set(key, { seq: Number(ins.lastInsertRowid), from: time });
         bytes += size;
         if (start === null || time < start) start = time;
       }
@@ -305,7 +340,8 @@ export class SqliteHistoryStore implements HistoryStore {
     try {
       guarded(() => this.writeBatch(changes));
     } catch (e) {
-      // the counters cached inside the rolled-back transaction: read the stored ones again
+      // the rowids and counters cached inside the rolled-back transaction: read them again
+      this.forgetOpen();
       try {
         this.loadMeta();
       } catch {
@@ -318,7 +354,12 @@ export class SqliteHistoryStore implements HistoryStore {
   async closeAll(time: number): Promise<number> {
     this.live();
     const t = checkTime('time', time);
-    return guarded(() => this.st['closeAll']!.run(t, this.writer).changes);
+    return guarded(() => {
+      const n = this.st['closeAll']!.run(t, this.writer).changes;
+      this.openRows.clear();
+      this.openComplete = true;
+      return n;
+    });
   }
 
   async horizon(): Promise<number> {
