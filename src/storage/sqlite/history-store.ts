@@ -115,6 +115,7 @@ export class SqliteHistoryStore implements HistoryStore {
     db.pragma('busy_timeout = 5000');
     db.pragma('cache_size = -65536');
     db.pragma('mmap_size = 1073741824');
+    db.pragma('wal_autocheckpoint = 10000');
     db.exec(META_SCHEMA);
     const readMeta = (): Map<string, number | null> =>
       new Map(
