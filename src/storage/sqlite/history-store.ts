@@ -34,8 +34,8 @@ import {
 import type { SnapshotSource } from '../history/view.js';
 import { HistoryView } from '../history/view.js';
 import type { SqlRow } from './history-schema.js';
+import { prepareHistoryStatements, type Stmt } from './history-statements.js';
 import {
-  COLUMNS,
   META_SCHEMA,
   META_UPSERT,
   MIGRATE_V1,
@@ -60,8 +60,6 @@ export interface SqliteHistoryOptions {
   /** Identity of the writer (HistoryStore.setWriter); default ''. */
   writer?: string;
 }
-
-type Stmt = Database.Statement<unknown[], unknown>;
 
 const MIN = Number.MIN_SAFE_INTEGER;
 
@@ -146,64 +144,7 @@ export class SqliteHistoryStore implements HistoryStore {
       })();
     }
     db.exec(SCHEMA);
-    const p = (sql: string): Stmt => db.prepare(sql);
-    const T = 'history_revisions';
-    Object.assign(this.st, {
-      meta: p(META_UPSERT),
-      metaAll: p('SELECT key, value FROM history_meta'),
-      close: p(
-        `UPDATE ${T} SET to_ms = max(?, from_ms) WHERE kind = ? AND id = ? AND writer = ? AND to_ms = ${OPEN} RETURNING from_ms`,
-      ),
-      closeDel: p(
-        `UPDATE ${T} SET to_ms = max(?, from_ms), deleted_at = ? WHERE kind = ? AND id = ? AND writer = ? AND to_ms = ${OPEN} RETURNING from_ms`,
-      ),
-      insert: p(
-        `INSERT INTO ${T} (kind, id, from_ms, to_ms, type, name, host, origin, created_at, updated_at,` +
-          ` deleted_at, revision, parent, child, size, metadata, writer) VALUES (?, ?, ?, ${OPEN}, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      closeSeq: p(`UPDATE ${T} SET to_ms = max(?, from_ms) WHERE seq = ?`),
-      closeDelSeq: p(`UPDATE ${T} SET to_ms = max(?, from_ms), deleted_at = ? WHERE seq = ?`),
-      lastEnd: p(`SELECT max(to_ms) AS t FROM ${T} WHERE kind = ? AND id = ? AND writer = ?`),
-      closeAll: p(`UPDATE ${T} SET to_ms = max(?, from_ms) WHERE to_ms = ${OPEN} AND writer = ?`),
-      // A recent t: few revisions end after it (the open ones and the latest closed); an old t: few
-      // start before it. The planner cannot tell, so the store picks the index.
-      atRecent: p(
-        `SELECT ${COLUMNS} FROM ${T} INDEXED BY history_by_to WHERE to_ms > ? AND from_ms <= ?`,
-      ),
-      atOld: p(
-        `SELECT ${COLUMNS} FROM ${T} INDEXED BY history_by_from WHERE to_ms > ? AND from_ms <= ?`,
-      ),
-      window: p(`SELECT ${COLUMNS} FROM ${T} WHERE to_ms > ? AND from_ms <= ? ORDER BY seq`),
-      node: p(
-        `SELECT ${COLUMNS} FROM ${T} WHERE kind = 0 AND id = ? AND to_ms > ? AND from_ms <= ?`,
-      ),
-      type: p(
-        `SELECT ${COLUMNS} FROM ${T} WHERE kind = 0 AND type IN (?, ?) AND to_ms > ? AND from_ms <= ?`,
-      ),
-      name: p(
-        `SELECT ${COLUMNS} FROM ${T} WHERE kind = 0 AND name IN (?, ?) AND to_ms > ? AND from_ms <= ?`,
-      ),
-      typeIds: p(
-        `SELECT id, type = ? AS exact FROM ${T} WHERE kind = 0 AND type IN (?, ?) AND to_ms > ? AND from_ms <= ?`,
-      ).raw(),
-      nameIds: p(
-        `SELECT id, name = ? AS exact FROM ${T} WHERE kind = 0 AND name IN (?, ?) AND to_ms > ? AND from_ms <= ?`,
-      ).raw(),
-      changes: p(
-        `SELECT ${COLUMNS}, seq FROM ${T} WHERE from_ms > ? AND from_ms <= ? UNION ` +
-          `SELECT ${COLUMNS}, seq FROM ${T} WHERE to_ms > ? AND to_ms <= ? ORDER BY from_ms, seq`,
-      ),
-      aged: p(`SELECT seq, size FROM ${T} WHERE to_ms <= ? LIMIT ?`),
-      oldestClosed: p(`SELECT seq, size, to_ms FROM ${T} WHERE to_ms < ${OPEN} ORDER BY to_ms`),
-      deleteSeq: p(`DELETE FROM ${T} WHERE seq = ?`),
-      count: p(`SELECT count(*) AS n FROM ${T}`),
-      openCount: p(`SELECT count(*) AS n FROM ${T} WHERE to_ms = ${OPEN}`),
-      oldest: p(`SELECT min(from_ms) AS t FROM ${T}`),
-    });
-    this.st['aged']!.raw(true);
-    this.st['oldestClosed']!.raw(true);
-    for (const k of ['atRecent', 'atOld', 'window', 'node', 'type', 'name', 'changes'])
-      this.st[k]!.raw(true);
+    Object.assign(this.st, prepareHistoryStatements(db));
     this.writeBatch = db.transaction((changes: readonly HistoryChange[]) => this.write(changes));
     if (version === undefined) {
       db.transaction(() => {
