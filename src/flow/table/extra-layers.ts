@@ -32,7 +32,7 @@ const DNS_TYPES: Record<number, string> = {
 const DNS_CLASSES: Record<number, string> = { 1: 'IN', 2: 'CS', 3: 'CH', 4: 'HS', 255: 'Any' };
 const OP_CODES: Record<number, string> = {
   0: 'Query',
-  1: 'IQuery',
+  1: 'Inverse Query',
   2: 'Status',
   4: 'Notify',
   5: 'Update',
@@ -40,7 +40,8 @@ const OP_CODES: Record<number, string> = {
 const RCODES: Record<number, string> = {
   0: 'No Error',
   1: 'Format Error',
-  2: 'Server Failure',
+  // gopacket's string, trailing space included: Skydive's flows carry it as is.
+  2: 'Server Failure ',
   3: 'Non-Existent Domain',
   4: 'Not Implemented',
   5: 'Query Refused',
@@ -86,7 +87,7 @@ function readName(b: Uint8Array, s: number, e: number, p: number): [string, numb
       break;
     }
     if ((len & 0xc0) === 0xc0) {
-      if (p + 1 >= e || ++jumps > 32) throw new Malformed();
+      if (p + 1 >= e || ++jumps > 255) throw new Malformed();
       if (next < 0) next = p + 2;
       p = s + (((len & 0x3f) << 8) | (b[p + 1] as number));
       continue;
