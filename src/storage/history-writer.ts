@@ -181,12 +181,13 @@ export class HistoryWriter {
   /** Starts a write unless one runs or a retry is pending. */
   private kick(): void {
     if (this.writing || this.retryTimer || this.queue.length === this.head) return;
-    this.writing = this.writeOne()
+    const w: Promise<void> = this.writeOne()
       .catch(() => undefined) // counted in status(); a retry is scheduled
       .finally(() => {
-        this.writing = undefined;
+        if (this.writing === w) this.writing = undefined;
         if (!this.retryTimer && this.queue.length - this.head >= this.maxBatch) this.kickSoon();
       });
+    this.writing = w;
   }
 
   /** Writes one batch; on failure puts it back in front and schedules a retry. */
@@ -237,11 +238,14 @@ export class HistoryWriter {
     await this.writing?.catch(() => undefined);
     while (this.queue.length > this.head) {
       const p = this.writeOne();
-      this.writing = p
+      // Cleared only if still this write's: the next batch may already be in flight by then, and
+      // a timer must not start another one beside it (with an asynchronous store, both would run).
+      const w: Promise<void> = p
         .catch(() => undefined)
         .finally(() => {
-          this.writing = undefined;
+          if (this.writing === w) this.writing = undefined;
         });
+      this.writing = w;
       await p;
       if (this.retryTimer) {
         clearTimeout(this.retryTimer);
