@@ -21,6 +21,7 @@ import type { StoreHealth } from './resource-sql.js';
 import { SqlResourceStore } from './resource-sql.js';
 import { SqliteFlowStore } from './sqlite/flow-store.js';
 import { SqliteHistoryStore } from './sqlite/history-store.js';
+import { SqliteWorkerHistoryStore } from './sqlite/history-worker-store.js';
 import { openSqliteResourceStore } from './sqlite/resource-store.js';
 
 /** One resolved `storage.<name>` section. */
@@ -48,6 +49,11 @@ export interface StoreSettings {
   flowRetentionEveryMs?: number;
   /** Change-log poll of the SQLite resource store (ms, default 250). */
   resourcePollMs?: number;
+  /**
+   * SQLite history: write in a worker thread (default true), so the analyzer's thread never waits
+   * on the disk; false writes on the caller's thread (tests that need it).
+   */
+  historyWriterThread?: boolean;
 }
 
 /** The history backend as resolved, for the history service (retention, status). */
@@ -130,7 +136,11 @@ export async function openStores(s: StoreSettings, ev: StoreEvents = {}): Promis
         pollMs: s.resourcePollMs ?? 250,
       });
       opened.push(resources);
-      history = SqliteHistoryStore.open({ dataDir: topoDir as string });
+      const hopts = { dataDir: topoDir as string };
+      history =
+        s.historyWriterThread === false
+          ? SqliteHistoryStore.open(hopts)
+          : SqliteWorkerHistoryStore.open(hopts);
       opened.push(history);
     } else if (topo.driver === 'postgres') {
       resources = await openPostgresResourceStore({
