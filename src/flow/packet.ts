@@ -36,6 +36,9 @@ export interface PacketBatch {
   readonly samplingRates?: Uint32Array;
 }
 
+/** Recycled batches a PacketBatchBuilder keeps at most. */
+const MAX_SPARES = 8;
+
 /** Collects packets into a PacketBatch, growing its storage as needed; reusable after take(). */
 export class PacketBatchBuilder {
   private buffer: Uint8Array;
@@ -45,6 +48,8 @@ export class PacketBatchBuilder {
   private timestamps: Float64Array;
   private used = 0;
   private n = 0;
+  /** Batches handed back by recycle(), reused by take() instead of allocating new arrays. */
+  private readonly spares: PacketBatch[] = [];
 
   constructor(
     readonly linkType: number,
@@ -118,14 +123,46 @@ export class PacketBatchBuilder {
       timestamps: this.timestamps,
     };
     const packets = Math.max(16, this.offsets.length);
-    this.buffer = new Uint8Array(Math.max(1600, this.buffer.length));
-    this.offsets = new Uint32Array(packets);
-    this.capLens = new Uint32Array(packets);
-    this.wireLens = new Uint32Array(packets);
-    this.timestamps = new Float64Array(packets);
+    const spare = this.spares.pop();
+    if (spare) {
+      this.buffer = spare.buffer;
+      this.offsets = spare.offsets as Uint32Array;
+      this.capLens = spare.capLens as Uint32Array;
+      this.wireLens = spare.wireLens as Uint32Array;
+      this.timestamps = spare.timestamps as Float64Array;
+    } else {
+      this.buffer = new Uint8Array(Math.max(1600, this.buffer.length));
+      this.offsets = new Uint32Array(packets);
+      this.capLens = new Uint32Array(packets);
+      this.wireLens = new Uint32Array(packets);
+      this.timestamps = new Float64Array(packets);
+    }
     this.used = 0;
     this.n = 0;
     return batch;
+  }
+
+  /**
+   * Hands back a batch this builder's take() returned once its reader is done with it: a later
+   * take() reuses its arrays instead of allocating (and zero-filling) new ones. The batch must
+   * not be read afterwards. Batches of another builder or with unequal index arrays are ignored;
+   * at most `MAX_SPARES` are kept.
+   */
+  recycle(batch: PacketBatch): void {
+    if (this.spares.length >= MAX_SPARES || batch.buffer.length < 1600) return;
+    const n = batch.offsets.length;
+    if (
+      n < 16 ||
+      batch.capLens.length !== n ||
+      batch.wireLens.length !== n ||
+      batch.timestamps.length !== n ||
+      batch.linkType !== this.linkType ||
+      batch.samplingRates !== undefined ||
+      batch.buffer === this.buffer ||
+      this.spares.some((b) => b.buffer === batch.buffer)
+    )
+      return;
+    this.spares.push(batch);
   }
 
   private growIndex(): void {

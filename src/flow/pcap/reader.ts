@@ -85,6 +85,14 @@ export class PcapReader {
     return this.sink.drain();
   }
 
+  /**
+   * Hands back a batch this reader returned, once the caller is done with it (it must not be read
+   * afterwards): later batches reuse its arrays instead of allocating new ones. Optional.
+   */
+  recycle(batch: PacketBatch): void {
+    this.sink.recycle(batch);
+  }
+
   /** Closes the batch being filled (for live streams) and returns the completed batches. */
   flush(): PacketBatch[] {
     this.sink.flush();

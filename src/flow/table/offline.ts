@@ -8,6 +8,9 @@ import type { Flow } from '../../protocol/flow.js';
 import type { FlowTableCounters, FlowTableOptions } from './options.js';
 import { FlowTable } from './table.js';
 
+/** Bytes handed to the reader at once (a few 1,024-packet batches). */
+const PUSH_SLICE = 256 * 1024;
+
 /** Options of an offline run: the table's, the tick periods and a link type override. */
 export interface OfflineOptions extends FlowTableOptions {
   /** Seconds between update ticks in packet time (Skydive flow.update, default 60). */
@@ -97,7 +100,14 @@ export class OfflineFlows {
 
   /** Feeds bytes of the capture. Throws SKY_ERR_PCAP_FORMAT when the stream is not a capture. */
   push(chunk: Uint8Array): void {
-    for (const b of this.reader.push(chunk)) this.feed(b);
+    // Slices of at most PUSH_SLICE bytes keep a few batches in flight, so their storage is reused.
+    for (let at = 0; at < chunk.length; at += PUSH_SLICE) {
+      const part = chunk.length <= PUSH_SLICE ? chunk : chunk.subarray(at, at + PUSH_SLICE);
+      for (const b of this.reader.push(part)) {
+        this.feed(b);
+        this.reader.recycle(b);
+      }
+    }
   }
 
   /** Ends the stream and returns every flow (still open ones in their current state). */
