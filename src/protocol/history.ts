@@ -47,6 +47,9 @@ export const StorageStatusSchema = Type.Object({
   Written: Type.Integer({ description: 'changes written since start' }),
   Dropped: Type.Integer({ description: 'changes dropped (backlog full) since start' }),
   Failures: Type.Integer({ description: 'failed write attempts since start' }),
+  WriterRestarts: Type.Optional(
+    Type.Integer({ description: 'SQLite: writer threads started again after one died' }),
+  ),
   LastError: Type.Optional(Type.String({ description: 'the last write or retention error' })),
   Horizon: Type.Optional(
     Type.Integer({ description: 'earliest time history answers, ms since the epoch' }),

@@ -40,6 +40,11 @@ export function registerHistoryMetrics(
   counter('written_total', 'Graph changes written to the history store', (s) => s.Written);
   counter('dropped_total', 'Graph changes dropped because the backlog was full', (s) => s.Dropped);
   counter('write_failures_total', 'Failed history write attempts', (s) => s.Failures);
+  counter(
+    'writer_restarts_total',
+    'SQLite history writer threads started again after one died',
+    (s) => s.WriterRestarts ?? 0,
+  );
   counter('retention_runs_total', 'History retention passes', (s) => s.Retention.Runs);
   counter('retention_removed_total', 'Revisions removed by retention', (s) => s.Retention.Removed);
   gauge('horizon_seconds', 'Earliest time history answers (Unix seconds)', (s) =>

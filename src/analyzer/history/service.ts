@@ -7,6 +7,7 @@ import type { HistoryProvider } from '../../gremlin/index.js';
 import type { StorageStatus } from '../../protocol/index.js';
 import type { HistoryStore } from '../../storage/history-store.js';
 import { HistoryWriter, type HistoryWriterOptions } from '../../storage/history-writer.js';
+import { SqliteWorkerHistoryStore } from '../../storage/sqlite/history-worker-store.js';
 import { storeHistory } from './provider.js';
 import { Retention, type RetentionSettings } from './retention.js';
 
@@ -101,12 +102,15 @@ export class AnalyzerHistory {
         : Math.max(r.horizon, this.horizon);
     const lastError = w.lastError ?? r.lastError;
     const { maxAgeMs, maxBytes } = this.retention.settings;
+    const thread =
+      this.store instanceof SqliteWorkerHistoryStore ? this.store.workerStatus() : undefined;
     return {
       Backend: this.store.backend,
       Backlog: w.backlog,
       Written: w.written,
       Dropped: w.dropped,
       Failures: w.failures + r.failures,
+      ...(thread === undefined ? {} : { WriterRestarts: thread.restarts }),
       ...(lastError === undefined ? {} : { LastError: lastError }),
       ...(horizon === undefined ? {} : { Horizon: horizon }),
       Retention: {
