@@ -10,7 +10,8 @@ export interface HistoryWriterOptions {
   flushIntervalMs?: number;
   /**
    * Changes per batch; reaching it triggers a flush without waiting for the timer (default 1000:
-   * an SQLite batch runs on the caller's thread, and 1,000 revisions hold it for tens of ms).
+   * with the in-thread SQLite store a batch runs on the caller's thread, and 1,000 revisions hold
+   * it for tens of ms; the analyzer's default store writes in a worker thread).
    */
   maxBatch?: number;
   /** Most changes kept while the store fails; beyond it the oldest are dropped and counted (default 1e6). */
