@@ -82,11 +82,9 @@ export class ClassicParser {
       }
       if (end - pos < RECORD_HEADER + capLen) return pos;
       const start = pos + RECORD_HEADER;
-      this.sink.packetFrom(
+      this.sink.packet(
         h.linkType,
-        buf,
-        start,
-        capLen,
+        buf.subarray(start, start + capLen),
         sec * 1e6 + Math.floor(frac / fracDiv),
         wireLen < capLen ? capLen : wireLen,
       );

@@ -65,26 +65,6 @@ export class BatchSink {
     if (b.count >= this.batchPackets) this.flush();
   }
 
-  /** Adds `buf[start, start + capLen)` as one packet (copied; no view made). */
-  packetFrom(
-    linkType: number,
-    buf: Uint8Array,
-    start: number,
-    capLen: number,
-    tsMicros: number,
-    wireLen: number,
-  ): void {
-    let b = this.builder;
-    if (!b || b.linkType !== linkType) {
-      this.flush();
-      b = this.builder = new PacketBatchBuilder(linkType, Math.min(this.batchPackets, 1024));
-    }
-    b.pushFrom(buf, start, capLen, tsMicros, wireLen);
-    this.stats.packets++;
-    this.stats.bytes += capLen;
-    if (b.count >= this.batchPackets) this.flush();
-  }
-
   /** Gives a finished batch's storage back to the current builder (see PacketBatchBuilder.recycle). */
   recycle(batch: PacketBatch): void {
     this.builder?.recycle(batch);

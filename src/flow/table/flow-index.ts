@@ -221,6 +221,21 @@ export class FlowIndex {
     return out;
   }
 
+  /**
+   * Entries by id (a snapshot array). Ids are handed out in creation order and reused only after a
+   * removal, so this is close to creation order: cheap to sort by start time.
+   */
+  listById(): FlowEntry[] {
+    const out: FlowEntry[] = new Array<FlowEntry>(this.size);
+    let n = 0;
+    for (let id = 0; id < this.nextId; id++) {
+      const e = this.entries[id];
+      if (e) out[n++] = e;
+    }
+    out.length = n;
+    return out;
+  }
+
   private place(id: number, hi: number, lo: number): void {
     const slots = this.slots;
     const mask = this.mask;
