@@ -184,7 +184,7 @@ export function fragment(f: DecodedFrame, _b: Uint8Array, off: number, end: numb
 }
 
 /** EAPOL: 4 bytes; gopacket then decodes EAP (type 0) or EAPOL-Key (3), which is not done here. */
-export function eapol(f: DecodedFrame, b: Uint8Array, off: number, end: number): number {
+export function eapol(f: DecodedFrame, _b: Uint8Array, off: number, end: number): number {
   if (end - off < 4) return short(f);
   push(f, Layer.EAPOL, off, end - off, 4);
   cur.off = off + 4;
