@@ -12,7 +12,10 @@ import { SUITE, settle, startTestAgent, type TestAgent } from './agent-kit.js';
 import { parseOut, skydive } from './cli-runner.js';
 import { startTestAnalyzer, suiteTeardown, type TestAnalyzer } from './helpers.js';
 
-const TRACE = '/work/shared/pcaptraces/eth-ip4-arp-dns-req-http-google.pcap';
+const TRACE = new URL(
+  '../fixtures/pcaptraces/eth-ip4-arp-dns-req-http-google.pcap',
+  import.meta.url,
+).pathname;
 const teardown = suiteTeardown();
 let an: TestAnalyzer;
 let agent: TestAgent;

@@ -12,7 +12,7 @@ import { SKYDIVE_BIN, parseOut, skydiveProcess, type CliResult } from './cli-run
 
 const traces = path.resolve(
   path.dirname(new URL(import.meta.url).pathname),
-  '../../../shared/pcaptraces',
+  '../fixtures/pcaptraces',
 );
 const trace = (name: string) => path.join(traces, name);
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'sktest-flows-'));

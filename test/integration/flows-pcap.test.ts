@@ -16,7 +16,7 @@ import {
   type TestAnalyzer,
 } from './helpers.js';
 
-const TRACES = '/work/shared/pcaptraces';
+const TRACES = new URL('../fixtures/pcaptraces', import.meta.url).pathname;
 const TRACE = path.join(TRACES, 'eth-ip4-arp-dns-req-http-google.pcap');
 const teardown = suiteTeardown();
 let an: TestAnalyzer;

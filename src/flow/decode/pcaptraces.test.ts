@@ -2,7 +2,7 @@
 // Every capture of shared/pcaptraces decodes to the LayersPath values Skydive's own flow tests expect
 // (per encapsulation level), damaged ones give counted errors, and IPv4 reassembly matches IPMetric.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { FrameDecoder } from './decode.js';
 import type { FrameDecoderOptions } from './decode.js';
@@ -12,7 +12,7 @@ import { readPcapRecords } from './testing/pcap-records.js';
 
 const dir =
   process.env['SKYDIVE_PCAPTRACES'] ??
-  new URL('../../../../shared/pcaptraces', import.meta.url).pathname;
+  new URL('../../../test/fixtures/pcaptraces', import.meta.url).pathname;
 
 /** Distinct "level | level" LayersPath chains of a capture, with the decoder's stats. */
 function chains(file: string, opts: Partial<FrameDecoderOptions> = {}, linkType?: number) {
@@ -35,7 +35,7 @@ function chains(file: string, opts: Partial<FrameDecoderOptions> = {}, linkType?
   return { seen: [...seen].sort(), stats: dec.stats, frames, defrag: dec.defrag };
 }
 
-describe('pcaptraces', { skip: !existsSync(dir) && 'shared/pcaptraces not present' }, () => {
+describe('pcaptraces', () => {
   const expected: Record<string, string[]> = {
     'dns.pcap': ['Ethernet/IPv4/UDP/DNS'],
     'eth-ip4-arp-dns-req-http-google.pcap': [

@@ -8,7 +8,7 @@ import { packetAt, type PacketBatch } from '../packet.js';
 /** The directory of the shared Skydive captures (SKYDIVE_PCAPTRACES overrides). */
 export const tracesDir =
   process.env['SKYDIVE_PCAPTRACES'] ??
-  join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/pcaptraces');
+  join(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/pcaptraces');
 
 /** True when the shared captures are present. */
 export const haveTraces = existsSync(tracesDir);
