@@ -2,42 +2,17 @@
 // The capture thread of an afpacket source: enters the interface's network namespace (this thread
 // only), opens an AF_PACKET TPACKET_V3 ring, and copies the packets of each filled block into
 // PacketBatch batches transferred to the main thread. Control and counters go through shared memory.
-import { closeSync, openSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
-import koffi from 'koffi';
 import { PacketBatchBuilder, type PacketBatch } from '../flow/packet.js';
 import { AfPacketRing } from './afpacket-ring.js';
 import { ifIndex } from './ifindex.js';
-import { CTL, type WorkerSetup, type WorkerToMain } from './libpcap-protocol.js';
+import { startCaptureThread } from './worker-setup.js';
+import { CTL } from './libpcap-protocol.js';
 
-const setup = workerData as WorkerSetup;
-const ctl = new Float64Array(setup.control);
-const stopFlag = new Int32Array(setup.stop);
-const post = (m: WorkerToMain, transfer: ArrayBuffer[] = []) =>
-  parentPort!.postMessage(m, transfer);
-
+const thread = startCaptureThread();
+const { setup, ctl, stopFlag, post, where } = thread;
 function fail(message: string): never {
-  post({ type: 'error', message });
-  process.exit(0);
+  return thread.fail(message);
 }
-
-if (setup.netns) {
-  let fd: number;
-  try {
-    fd = openSync(setup.netns, 'r');
-  } catch (e) {
-    fail(`cannot open network namespace ${setup.netns}: ${(e as Error).message}`);
-  }
-  const setns = koffi.load('libc.so.6').func('int setns(int, int)') as unknown as (
-    fd: number,
-    t: number,
-  ) => number;
-  // This thread stays in the namespace: it exists only for this capture.
-  const rc = setns(fd, 0x40000000);
-  closeSync(fd);
-  if (rc !== 0) fail(`cannot enter network namespace ${setup.netns}`);
-}
-const where = `${setup.device}${setup.netnsLabel ? ` in ${setup.netnsLabel}` : ''}`;
 
 let ring: AfPacketRing;
 try {

@@ -18,5 +18,5 @@ export type { SFlowSourceOptions } from './sflow.js';
 export { PcapFileSource } from './pcap-file.js';
 export type { PcapFileOptions } from './pcap-file.js';
 export type { StreamProgress } from './pcap-stream.js';
-export { withinNetns, netnsPath } from './netns.js';
+export { netnsPath } from './netns.js';
 export { checkBpf } from './bpf.js';

@@ -2,42 +2,19 @@
 // The capture thread of a live libpcap source: enters the interface's network namespace (this thread
 // only), opens libpcap with a kernel ring, and copies packets from the ring into PacketBatch batches
 // that it transfers to the main thread. Control and counters go through a SharedArrayBuffer.
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { readFileSync } from 'node:fs';
 import koffi from 'koffi';
 import { PacketBatchBuilder } from '../flow/packet.js';
 import { ifIndex } from './ifindex.js';
 import { libpcap } from './libpcap-ffi.js';
-import { CTL, type WorkerSetup, type WorkerToMain } from './libpcap-protocol.js';
+import { startCaptureThread } from './worker-setup.js';
+import { CTL } from './libpcap-protocol.js';
 
-const setup = workerData as WorkerSetup;
-const ctl = new Float64Array(setup.control);
-const stopFlag = new Int32Array(setup.stop);
-const post = (m: WorkerToMain, transfer: ArrayBuffer[] = []) =>
-  parentPort!.postMessage(m, transfer);
-
+const thread = startCaptureThread();
+const { setup, ctl, stopFlag, post, where } = thread;
 function fail(message: string): never {
-  post({ type: 'error', message });
-  process.exit(0);
+  return thread.fail(message);
 }
-
-if (setup.netns) {
-  let fd: number;
-  try {
-    fd = openSync(setup.netns, 'r');
-  } catch (e) {
-    fail(`cannot open network namespace ${setup.netns}: ${(e as Error).message}`);
-  }
-  const setns = koffi.load('libc.so.6').func('int setns(int, int)') as unknown as (
-    fd: number,
-    t: number,
-  ) => number;
-  // This thread stays in the namespace: it exists only for this capture.
-  const rc = setns(fd, 0x40000000);
-  closeSync(fd);
-  if (rc !== 0) fail(`cannot enter network namespace ${setup.netns}`);
-}
-const where = `${setup.device}${setup.netnsLabel ? ` in ${setup.netnsLabel}` : ''}`;
 if (ifIndex(setup.device) === 0) fail(`no interface ${where}`);
 
 const pcap = libpcap();

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Runs a synchronous call inside another network namespace (libc setns through koffi) and comes
-// back: a socket opened inside stays bound to that namespace.
+// Network namespaces for capture threads: the namespace file of a name, and entering a namespace
+// for good from a thread that exists only for one capture (libc setns through koffi).
 import { closeSync, openSync } from 'node:fs';
 import koffi from 'koffi';
 
 const CLONE_NEWNET = 0x40000000;
-type Setns = (fd: number, nstype: number) => number;
-let setns: Setns | undefined;
 
 /** The namespace file of a named namespace (`ip netns add NAME`), or a path given as is. */
 export function netnsPath(nameOrPath: string): string {
@@ -14,31 +12,21 @@ export function netnsPath(nameOrPath: string): string {
 }
 
 /**
- * Calls `fn` with this thread in the network namespace at `path`; `fn` must be synchronous.
- * Throws (without calling fn) when the namespace cannot be entered.
+ * Moves the calling thread into the network namespace at `path` and leaves it there: only for a
+ * thread dedicated to one capture. Throws with a message naming the namespace when it cannot.
  */
-export function withinNetns<T>(path: string, fn: () => T): T {
-  setns ??= koffi.load('libc.so.6').func('int setns(int fd, int nstype)') as unknown as Setns;
-  const enter = setns;
-  const home = openSync('/proc/thread-self/ns/net', 'r');
-  let target: number;
+export function enterNetnsForGood(path: string): void {
+  let fd: number;
   try {
-    target = openSync(path, 'r');
+    fd = openSync(path, 'r');
   } catch (e) {
-    closeSync(home);
     throw new Error(`cannot open network namespace ${path}: ${(e as Error).message}`);
   }
-  try {
-    if (enter(target, CLONE_NEWNET) !== 0) throw new Error(`setns(${path}) failed`);
-    try {
-      return fn();
-    } finally {
-      // Staying elsewhere would put every later socket of the process in the wrong namespace.
-      if (enter(home, CLONE_NEWNET) !== 0)
-        throw new Error('setns back to the agent namespace failed');
-    }
-  } finally {
-    closeSync(target);
-    closeSync(home);
-  }
+  const setns = koffi.load('libc.so.6').func('int setns(int, int)') as unknown as (
+    fd: number,
+    t: number,
+  ) => number;
+  const rc = setns(fd, CLONE_NEWNET);
+  closeSync(fd);
+  if (rc !== 0) throw new Error(`cannot enter network namespace ${path}`);
 }
