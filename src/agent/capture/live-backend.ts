@@ -124,11 +124,17 @@ function sourceFor(
     device: spec.ifName,
     ...(spec.netnsPath ? { netns: spec.netnsPath } : {}),
     bpf: c.BPFFilter ?? '',
-    ...(c.HeaderSize ? { snaplen: c.HeaderSize } : {}),
+    // Skydive's flow.DefaultCaptureLength: headers only unless the capture asks for more; byte
+    // counts come from the wire length, and a small snap length keeps the kernel ring from filling
+    // with GSO-sized frames.
+    snaplen: c.HeaderSize || DEFAULT_HEADER_SIZE,
     sink,
   });
   return { source: src, socket: () => ({}) };
 }
+
+/** Bytes kept of each packet when a capture gives no HeaderSize (Skydive's DefaultCaptureLength). */
+export const DEFAULT_HEADER_SIZE = 256;
 
 /** The default backend: afpacket and pcap through libpcap, pcapsocket and sflow listeners. */
 export function liveCaptureBackend(ctx: BackendContext): CaptureBackend {

@@ -223,6 +223,21 @@ function updateTCPMetric(
   else m.BARstStart = ms;
 }
 
+/**
+ * Bytes of TCP payload the segment carried: what was captured after the header, or, when the snap
+ * length cut the frame, what the IP length says was sent (IPv4 Total Length 0, as segmentation
+ * offload leaves it, and IPv6 jumbograms fall back to the captured bytes).
+ */
+function tcpPayload(f: DecodedFrame, net: number, t: number): number {
+  const captured = Math.max(0, (f.lengths[t] as number) - (f.headerLengths[t] as number));
+  if (!f.truncated) return captured;
+  const declared = ipLength(f, net);
+  if (declared === 0) return captured;
+  const o = f.offsets[net] as number;
+  const end = o + declared + (f.types[net] === Layer.IPv4 ? 0 : 40);
+  return Math.max(captured, end - (f.offsets[t] as number) - (f.headerLengths[t] as number));
+}
+
 /** Feeds the level's TCP segment to the flow's per-direction sequence trackers. */
 export function reassemble(e: FlowEntry, f: DecodedFrame, sp: SubPacket, addr: Uint8Array): void {
   if (e.transProto !== Proto.TCP || sp.tcp < 0 || sp.net < 0) return;
@@ -237,7 +252,7 @@ export function reassemble(e: FlowEntry, f: DecodedFrame, sp: SubPacket, addr: U
     (b[o + 4] as number) * 16777216 +
     (((b[o + 5] as number) << 16) | ((b[o + 6] as number) << 8) | (b[o + 7] as number));
   const flags = b[o + 13] as number;
-  const payload = Math.max(0, (f.lengths[t] as number) - (f.headerLengths[t] as number));
+  const payload = tcpPayload(f, sp.net, t);
   if (!s.add(seq, payload, (flags & 2) !== 0, (flags & 1) !== 0, (flags & 4) !== 0)) return;
   const m = (e.tcpMetric ??= emptyTCPMetric());
   if (fromA) {

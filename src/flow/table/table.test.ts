@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LinkType, PacketBatchBuilder } from '../packet.js';
-import { haveTraces } from '../pcap/traces.test-util.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readCapture } from '../pcap/index.js';
+import { haveTraces, tracesDir } from '../pcap/traces.test-util.js';
 import { flowsOf } from './flows-of.test-util.js';
 import { FlowTable } from './table.js';
 import { XXH64 } from './xxhash64.js';
@@ -283,4 +286,30 @@ test('ICMPv6 echo: one flow for request and reply, keyed by 2<<24 | identifier (
   key.set([2, 0, 0x12, 0x34], 40);
   assert.equal(f.L3TrackingID, new XXH64().update(key).digest().hex());
   assert.equal(f.TrackingID, f.L3TrackingID);
+});
+
+test('TCP metrics are the same when a snap length cuts the payload off', { skip }, () => {
+  const opts = { extraTCPMetric: true, reassembleTCP: true, ipDefrag: true };
+  const full = new FlowTable(opts);
+  const cut = new FlowTable(opts);
+  const trace = readCapture(readFileSync(join(tracesDir, 'eth-ipv4-tcp-http-ooo.pcap')));
+  let truncated = 0;
+  for (const b of trace.batches) {
+    full.feed(b);
+    // The same packets as a capture with HeaderSize 80 would hand over them.
+    const nb = new PacketBatchBuilder(b.linkType, b.count);
+    for (let i = 0; i < b.count; i++) {
+      const start = b.offsets[i]!;
+      const len = b.capLens[i]!;
+      if (len > 80) truncated++;
+      nb.push(b.buffer.subarray(start, start + Math.min(len, 80)), b.timestamps[i]!, b.wireLens[i]!);
+    }
+    cut.feed(nb.take());
+  }
+  assert.ok(truncated > 3, 'the trace has segments longer than the snap length');
+  const [a] = full.flows();
+  const [c] = cut.flows();
+  assert.deepEqual(c!.Metric, a!.Metric);
+  assert.deepEqual(c!.TCPMetric, a!.TCPMetric);
+  assert.equal(a!.TCPMetric!.BASegmentOutOfOrder, 3);
 });
