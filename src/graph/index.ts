@@ -6,6 +6,7 @@ export * from './ids.js';
 export * from './fields.js';
 export * from './json.js';
 export * from './ops.js';
+export { metadataJSON } from './emitter.js';
 export {
   Graph,
   DEFAULT_NODE_INDEXES,

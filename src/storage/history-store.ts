@@ -3,6 +3,8 @@
 // validity interval [from, to), snapshots at a time t (or over a window), changes, retention.
 import { InvalidArgumentError, SkydiveError } from '../graph/errors.js';
 import type { EdgeJSON, NodeJSON } from '../graph/json.js';
+import type { Metadata } from '../graph/types.js';
+import { metadataJSON } from '../graph/emitter.js';
 import { edgeToJSON, nodeToJSON } from '../graph/json.js';
 import type { GraphElement, GraphEventName, GraphView } from '../graph/types.js';
 
@@ -23,7 +25,8 @@ export interface HistoryChange {
   /**
    * `element.Metadata` serialised when the change was taken. When set, stores read it instead of
    * `element.Metadata`, except for the top-level Type and Name they index (the live graph mutates
-   * metadata in place: a queued change holds a serialised copy and a shallow copy of the top level).
+   * metadata in place: a queued change holds a serialised copy, and Metadata only the top-level Type
+   * and Name).
    * `changeFromEvent` sets both.
    */
   readonly metadataJSON?: string | undefined;
@@ -173,23 +176,27 @@ export function checkDuration(d: unknown): number | undefined {
   return d === Infinity ? d : Math.trunc(d);
 }
 
+function badChange(i: number, m: string): never {
+  return invalid(`history change #${i}: ${m}`);
+}
+
 /**
  * Checks one change of a batch before anything is written; the message names its index.
  * @throws InvalidArgumentError SKY_ERR_HISTORY_INVALID
  */
 export function checkChange(c: HistoryChange, i: number): void {
-  function bad(m: string): never {
-    invalid(`history change #${i}: ${m}`);
-  }
-  if (c === null || typeof c !== 'object') bad('must be an object');
-  if (c.kind !== 'node' && c.kind !== 'edge') bad(`kind must be 'node' or 'edge'`);
-  if (c.op !== 'add' && c.op !== 'update' && c.op !== 'delete') bad('op must be add/update/delete');
-  if (typeof c.time !== 'number' || !Number.isFinite(c.time)) bad('time must be a finite number');
+  if (c === null || typeof c !== 'object') badChange(i, 'must be an object');
+  if (c.kind !== 'node' && c.kind !== 'edge') badChange(i, `kind must be 'node' or 'edge'`);
+  if (c.op !== 'add' && c.op !== 'update' && c.op !== 'delete')
+    badChange(i, 'op must be add/update/delete');
+  if (typeof c.time !== 'number' || !Number.isFinite(c.time))
+    badChange(i, 'time must be a finite number');
   const el = c.element as Partial<EdgeJSON> | null;
-  if (el === null || typeof el !== 'object') bad('element must be an object');
-  if (typeof el.ID !== 'string' || el.ID === '') bad('element.ID must be a non-empty string');
+  if (el === null || typeof el !== 'object') badChange(i, 'element must be an object');
+  if (typeof el.ID !== 'string' || el.ID === '')
+    badChange(i, 'element.ID must be a non-empty string');
   if (c.kind === 'edge' && (typeof el.Parent !== 'string' || typeof el.Child !== 'string'))
-    bad('an edge needs Parent and Child');
+    badChange(i, 'an edge needs Parent and Child');
 }
 
 const OPS: Record<GraphEventName, HistoryOp> = {
@@ -211,8 +218,12 @@ export function changeFromEvent(
   time: number,
 ): HistoryChange {
   const element = el.kind === 'node' ? nodeToJSON(el) : edgeToJSON(el);
-  const metadataJSON = JSON.stringify(el.metadata);
-  // Top-level copy: stores index Type/Name from it; nested values are read from metadataJSON.
-  element.Metadata = { ...el.metadata };
-  return { kind: el.kind, op: OPS[event], time, element, metadataJSON };
+  // Stores index the top-level Type and Name (kept as values); everything else is read from the
+  // text, serialised now because the live graph changes metadata in place.
+  const md = el.metadata;
+  const top: Metadata = {};
+  if (md['Type'] !== undefined) top['Type'] = md['Type'];
+  if (md['Name'] !== undefined) top['Name'] = md['Name'];
+  element.Metadata = top;
+  return { kind: el.kind, op: OPS[event], time, element, metadataJSON: metadataJSON(el) };
 }

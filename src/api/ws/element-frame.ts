@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The JSON frame of a Graph element event (NodeAdded, EdgeDeleted…) assembled as text: the same
 // bytes as encoding the envelope of nodeToJSON/edgeToJSON, without building either object.
+import { metadataJSON } from '../../graph/emitter.js';
 import type { GraphElement } from '../../graph/types.js';
 
 // Per message type, the envelope up to the UUID's opening quote (key order of the envelope codec).
@@ -53,7 +54,7 @@ export function elementEventJSON(type: string, el: GraphElement, uuid: string): 
     ',"Status":200,"Obj":{"ID":' +
     JSON.stringify(el.id) +
     ',"Metadata":' +
-    JSON.stringify(el.metadata) +
+    metadataJSON(el) +
     ',"Host":' +
     hostJSON(el.host) +
     ',"Origin":' +

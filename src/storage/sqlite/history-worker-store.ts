@@ -21,7 +21,7 @@ import {
 import { SqliteHistoryStore, type SqliteHistoryOptions } from './history-store.js';
 import {
   fromWire,
-  slimChange,
+  packChanges,
   type HistoryWorkerReply,
   type HistoryWorkerRequest,
   type HistoryWorkerSetup,
@@ -184,7 +184,7 @@ export class SqliteWorkerHistoryStore implements HistoryStore {
     this.live();
     changes.forEach(checkChange);
     if (changes.length === 0) return;
-    await this.call({ op: 'append', changes: changes.map(slimChange) });
+    await this.call({ op: 'append', changes: packChanges(changes) });
   }
 
   async closeAll(time: number): Promise<number> {

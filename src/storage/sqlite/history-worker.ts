@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SqliteHistoryStore, type SqliteHistoryOptions } from './history-store.js';
 import {
   toWire,
+  unpackChanges,
   type HistoryWorkerReply,
   type HistoryWorkerRequest,
   type HistoryWorkerSetup,
@@ -27,7 +28,7 @@ async function run(
 ): Promise<number | undefined | Awaited<ReturnType<SqliteHistoryStore['prune']>>> {
   switch (m.op) {
     case 'append':
-      await store.append(m.changes);
+      await store.append(unpackChanges(m.changes));
       return undefined;
     case 'closeAll':
       return store.closeAll(m.time);
