@@ -45,7 +45,15 @@ function layerRule(folder) {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'ui/**', 'node_modules/**', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'ui/dist/**',
+      'ui/node_modules/**',
+      'node_modules/**',
+      'test-artifacts/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
