@@ -12,6 +12,7 @@ import {
   encodeDNS,
   encodeVRRPv2,
 } from './flow-layers-proto.js';
+import { readSearchQuery, writeSearchQuery } from './flow-search.js';
 import {
   FLOW_PROTOCOLS,
   ICMP_TYPES,
@@ -172,11 +173,14 @@ export function encodeFlowSet(fs: FlowSet, w = new ProtoWriter(1024)): Uint8Arra
   return w.finish();
 }
 
-/** Encodes a flow.TableQuery (Query is an already encoded filters.SearchQuery). */
+/**
+ * Encodes a flow.TableQuery with its filters.SearchQuery (field 2, filter included).
+ * @throws InvalidArgumentError SKY_ERR_INVALID_FILTER on a filter that has no protobuf form.
+ */
 export function encodeTableQuery(q: TableQuery): Uint8Array {
-  const w = new ProtoWriter(64);
+  const w = new ProtoWriter(128);
   if (q.Type) w.stringField(1, q.Type);
-  if (q.Query) w.bytesField(2, q.Query);
+  if (q.Query) writeSearchQuery(w, 2, q.Query);
   return w.finish();
 }
 
@@ -448,7 +452,10 @@ export function decodeFlowSet(bytes: Uint8Array): FlowSet {
   return fs;
 }
 
-/** Decodes a flow.TableQuery (Query stays encoded). */
+/**
+ * Decodes a flow.TableQuery and its filters.SearchQuery (the filter is not checked here: see
+ * src/flow/query/filter.ts checkFilter).
+ */
 export function decodeTableQuery(bytes: Uint8Array): TableQuery {
   const r = new ProtoReader(bytes);
   const q: TableQuery = { Type: '' };
@@ -460,7 +467,7 @@ export function decodeTableQuery(bytes: Uint8Array): TableQuery {
       q.Type = r.string();
     } else if (n === 2) {
       check(tag, L, 'TableQuery.query');
-      q.Query = r.bytes().slice();
+      q.Query = readSearchQuery(r.sub());
     } else r.skip(tag & 7);
   }
   return q;

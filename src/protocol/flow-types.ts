@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Types and enums of Skydive's flow messages (flow/flow.proto and flow/layers/*.proto), shaped like
 // their JSON (skydive-compat §5.1): enums as names, int64 as numbers, bytes as base64 in JSON.
+import type { SearchQuery } from './flow-search.js';
 
 /** FlowProtocol enum names, indexed by their protobuf number. */
 export const FLOW_PROTOCOLS = [
@@ -276,10 +277,13 @@ export interface FlowSet {
   End: number;
 }
 
-/** A live flow-table query (flow.TableQuery); `Query` is the encoded filters.SearchQuery. */
+/**
+ * A live flow-table query (flow.TableQuery): Type `SearchQuery` and the filters.SearchQuery whose
+ * Filter the agent applies to its table flows (§2.12).
+ */
 export interface TableQuery {
   Type: string;
-  Query?: Uint8Array;
+  Query?: SearchQuery;
 }
 
 /** A flow-table reply (flow.TableReply): encoded FlowSets. */

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Skydive flow messages (skydive-compat §5.1, flow/flow.proto): Flow and its layers and metrics,
-// Stats, Message, FlowSet, TableQuery/TableReply; the JSON shape with Go's key order and omitempty.
+// Stats, Message, FlowSet, TableQuery/TableReply, filters.SearchQuery; the JSON shape with Go's
+// key order and omitempty.
 
 export * from './flow-proto.js';
 export * from './flow-types.js';
+export * from './flow-search.js';
 import type { DHCPv4Layer, DNSLayer, Flow, FlowMetric, Stats, VRRPv2Layer } from './flow-types.js';
 
 /** FlowMetric JSON: the six counters always, RTT only when not 0. */

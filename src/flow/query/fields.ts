@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Field access on flows for Gremlin (skydive-compat §4.5, §5.1): dotted paths into the flow's JSON
 // shape, Skydive's protocol aliases (ETHERNET.* = Link.*, IPV4.*/IPV6.* = Network.*, TCP.*/UDP.*/
-// SCTP.* = Transport.*, ICMPV4/ICMPV6 = ICMP), and `Network`/`Link`/`Transport` matching either side.
+// SCTP.* = Transport.*, ICMPV4/ICMPV6 = ICMP; the table is in filter.ts, shared with filters.Filter
+// evaluation), and `Network`/`Link`/`Transport` matching either side.
 import { QuerySyntaxError } from '../../graph/errors.js';
 import {
   describeParam,
@@ -11,25 +12,9 @@ import {
   type Param,
 } from '../../gremlin/index.js';
 import { flowToJSON, type Flow } from '../../protocol/flow.js';
+import { canonicalKey } from './filter.js';
 
-const ALIASES: Record<string, string> = {
-  ETHERNET: 'Link',
-  IPV4: 'Network',
-  IPV6: 'Network',
-  TCP: 'Transport',
-  UDP: 'Transport',
-  SCTP: 'Transport',
-  ICMPV4: 'ICMP',
-  ICMPV6: 'ICMP',
-};
-
-/** The key with a protocol alias replaced by the flow field it names. */
-export function canonicalKey(key: string): string {
-  const dot = key.indexOf('.');
-  const head = dot < 0 ? key : key.slice(0, dot);
-  const alias = ALIASES[head.toUpperCase()];
-  return alias === undefined ? key : alias + (dot < 0 ? '' : key.slice(dot));
-}
+export { canonicalKey };
 
 /** The JSON shape of a flow, memoised (field reads walk it). */
 const shapes = new WeakMap<Flow, Record<string, unknown>>();
