@@ -85,6 +85,16 @@ describe('web UI on allinone (system)', { skip, timeout: 180_000 }, () => {
     existedAt = Date.now();
     await b.screenshot('allinone-veth-added');
 
+    // a click on the line between the two ends selects their layer2 link
+    const [p, q] = await b.page.evaluate(
+      (names) => (globalThis as UiGlobals).__skydive!.locate(names),
+      [vethA, vethB],
+    );
+    assert.ok(Math.hypot(q![0] - p![0], q![1] - p![1]) > 60, 'the two ends are apart once fitted');
+    await b.page.mouse.click((p![0] + q![0]) / 2, (p![1] + q![1]) / 2);
+    await b.page.getByTestId('details').filter({ hasText: 'Link layer2' }).waitFor();
+    await b.screenshot('edge-selected');
+
     // by name: both ends match the common prefix
     await b.page.getByLabel('search by name').fill(s.name());
     await b.page.getByLabel('search by name').press('Enter');

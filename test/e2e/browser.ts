@@ -179,5 +179,6 @@ export interface UiGlobals {
     visibleNames(): string[];
     highlightedNames(): string[];
     removedNames(): string[];
+    locate(names: string[]): Promise<Array<[number, number]>>;
   };
 }

@@ -33,6 +33,8 @@ declare global {
       visibleNames(): string[];
       highlightedNames(): string[];
       removedNames(): string[];
+      /** Fits the nodes named `names` into view; then their centres in client coordinates. */
+      locate(names: string[]): Promise<Array<[number, number]>>;
     };
   }
 }
@@ -72,6 +74,23 @@ export function installHooks(store: GraphStore, live: Live, r: GraphRenderer): (
     removedNames: () => names([...store.removedSince].filter((id) => store.graph.hasNode(id))),
     highlightedNames: () =>
       names([...(store.highlight ?? [])].filter((id) => store.graph.hasNode(id))),
+    locate: async (wanted) => {
+      const ids = wanted.map(
+        (n) =>
+          store.graph.findNode((_id, a) => a.json.Metadata['Name'] === n) ??
+          `missing node named ${n}`,
+      );
+      await r.fit(ids);
+      const rect = document.querySelector('[data-testid=graph]')!.getBoundingClientRect();
+      const c = r.camera;
+      return ids.map((id) => {
+        const a = store.graph.getNodeAttributes(id);
+        return [
+          rect.left + rect.width / 2 + (a.x - c.x) * c.scale,
+          rect.top + rect.height / 2 + (a.y - c.y) * c.scale,
+        ];
+      });
+    },
   };
   return () => {
     off();

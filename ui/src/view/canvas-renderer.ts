@@ -4,6 +4,7 @@
 // redraws only the changed nodes. Chosen by measurement over sigma (WebGL) and cytoscape: docs/ui.md.
 import type { GraphStore } from '../model/graph-store.js';
 import { edgeColor, nodeLook, type NodeLook } from './look.js';
+import { OWNERSHIP_MIN_SCALE, pickEdge, pickNode, radius } from './picking.js';
 
 /** Camera: the world point at the centre of the view, and pixels per world unit. */
 export interface Camera {
@@ -26,13 +27,9 @@ export interface GraphRenderer {
 
 const IDLE_MS = 150;
 const STALE_LABELS_MS = 2000;
-const LABEL_W = 110;
+/** Width of a label-occupancy cell (px). */
+const LABEL_COL = 8;
 const LABEL_H = 14;
-/** Below this zoom (pixels per layout unit) ownership links are not drawn. */
-const OWNERSHIP_MIN_SCALE = 4;
-
-const radius = (look: NodeLook, scale: number) =>
-  Math.max(1.5, Math.min(look.size * 0.12 * scale, look.size * 1.2));
 
 /** Creates the renderer in `container` (which it fills). */
 export function createRenderer(store: GraphStore, container: HTMLElement): GraphRenderer {
@@ -99,6 +96,19 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
       ctx.lineWidth = Number(size) * Math.max(0.5, Math.min(1.5, s * 0.1));
       ctx.stroke(p);
     }
+    // the selected link, drawn over the others
+    const sel = store.selected;
+    if (sel?.kind === 'edge' && g.hasEdge(sel.id) && edgeColor(store, sel.id, hidden)) {
+      const [src, dst] = g.extremities(sel.id);
+      const [x1, y1] = toScreen(g.getNodeAttribute(src, 'x'), g.getNodeAttribute(src, 'y'), cam);
+      const [x2, y2] = toScreen(g.getNodeAttribute(dst, 'x'), g.getNodeAttribute(dst, 'y'), cam);
+      ctx.strokeStyle = '#111';
+      ctx.lineWidth = 3;
+      ctx.beginPath();
+      ctx.moveTo(x1 as number, y1 as number);
+      ctx.lineTo(x2 as number, y2 as number);
+      ctx.stroke();
+    }
     // nodes, one path per colour; dimmed first so matches stay on top
     const nodePaths = new Map<string, Path2D>();
     const labels: Array<[number, number, number, NodeLook]> = [];
@@ -131,23 +141,40 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
       ctx.arc(x, y, r + 2, 0, 2 * Math.PI);
       ctx.stroke();
     }
-    // labels: matches and selection always, others while one fits in its cell of a grid
+    // labels: matches and selection always; others only where they overlap no label already drawn
+    // (occupancy kept on a grid of LABEL_COL × LABEL_H cells over each label's whole extent)
     ctx.font = '12px system-ui, sans-serif';
     ctx.textBaseline = 'middle';
-    const taken = new Set<string>();
+    const taken = new Set<number>();
+    const cells = (x0: number, y: number, w: number, mark: boolean): boolean => {
+      const c0 = Math.floor(x0 / LABEL_COL);
+      const c1 = Math.floor((x0 + w) / LABEL_COL);
+      const r0 = Math.floor((y - LABEL_H / 2) / LABEL_H);
+      const r1 = Math.floor((y + LABEL_H / 2) / LABEL_H);
+      for (let r = r0; r <= r1; r++)
+        for (let c = c0; c <= c1; c++) {
+          const k = (r + 1000) * 100_000 + c + 1000;
+          if (mark) taken.add(k);
+          else if (taken.has(k)) return false;
+        }
+      return true;
+    };
     const label = ([x, y, r, look]: [number, number, number, NodeLook], force: boolean) => {
-      const cell = `${Math.floor(x / LABEL_W)},${Math.floor(y / LABEL_H)}`;
-      if (!force && taken.has(cell)) return;
-      taken.add(cell);
+      const x0 = x + r + 5;
+      // an estimate (12 px system font) for candidates, the measure for those always shown
+      const w = force ? ctx.measureText(look.label).width : look.label.length * 7;
+      if (!force && !cells(x0, y, w, false)) return;
+      cells(x0, y, w, true);
       if (force) {
-        const w = ctx.measureText(look.label).width;
         ctx.fillStyle = 'rgba(255,255,255,0.9)';
-        ctx.fillRect(x + r + 2, y - 8, w + 6, 16);
+        ctx.fillRect(x0 - 3, y - 8, w + 6, 16);
       }
       ctx.fillStyle = '#1d2530';
-      ctx.fillText(look.label, x + r + 5, y);
+      ctx.fillText(look.label, x0, y);
     };
     for (const l of emphasis) label(l, true);
+    // bigger nodes (hosts, namespaces, bridges) claim their label's room first
+    labels.sort((a, b) => b[2] - a[2]);
     for (const l of labels) label(l, false);
     dirty.clear();
     staleSince = 0;
@@ -294,7 +321,8 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
       requestAnimationFrame(step);
     });
 
-  // input: drag to pan, wheel to zoom, click to select, double-click to collapse a group
+  // input: drag to pan, wheel to zoom, click to select a node (else the edge under the pointer),
+  // double-click to collapse a group
   let down: { x: number; y: number; moved: boolean } | undefined;
   const onDown = (e: PointerEvent) => {
     down = { x: e.clientX, y: e.clientY, moved: false };
@@ -316,11 +344,13 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
     const d = down;
     down = undefined;
     if (!d || d.moved) return;
-    const id = pick(e);
-    store.select(id === undefined ? undefined : { kind: 'node', id });
+    const id = pickAt(e, 'node');
+    if (id !== undefined) return store.select({ kind: 'node', id });
+    const edge = pickAt(e, 'edge');
+    store.select(edge === undefined ? undefined : { kind: 'edge', id: edge });
   };
   const onDbl = (e: MouseEvent) => {
-    const id = pick(e);
+    const id = pickAt(e, 'node');
     if (id !== undefined && store.groups.isGroup(id)) store.toggle(id);
   };
   const onWheel = (e: WheelEvent) => {
@@ -336,25 +366,14 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
     cam.scale = scale;
     gesture();
   };
-  function pick(e: MouseEvent): string | undefined {
+  const pickAt = (e: MouseEvent, what: 'node' | 'edge') => {
     const rect = main.getBoundingClientRect();
-    const px = e.clientX - rect.left;
-    const py = e.clientY - rect.top;
-    const hidden = store.groups.hidden();
-    let best: string | undefined;
-    let bestD = Infinity;
-    store.graph.forEachNode((id, a) => {
-      if (hidden.has(id)) return;
-      const [x, y] = toScreen(a.x, a.y, cam) as [number, number];
-      const d = (x - px) ** 2 + (y - py) ** 2;
-      const r = Math.max(6, radius({ size: a.size } as NodeLook, cam.scale) + 3);
-      if (d < r * r && d < bestD) {
-        bestD = d;
-        best = id;
-      }
-    });
-    return best;
-  }
+    const at = { x: e.clientX - rect.left, y: e.clientY - rect.top };
+    const screen = (x: number, y: number) => toScreen(x, y, cam) as [number, number];
+    return what === 'node'
+      ? pickNode(store, cam.scale, screen, at)
+      : pickEdge(store, cam.scale, screen, at);
+  };
   main.addEventListener('pointerdown', onDown);
   main.addEventListener('pointermove', onMove);
   main.addEventListener('pointerup', onUp);
