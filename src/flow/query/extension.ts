@@ -25,8 +25,15 @@ import { FlowsValue, type FlowStepHandler } from './flows-value.js';
 
 /** Where Flows() reads: the live flows, and stored ones for a time context. */
 export interface FlowSource {
-  /** Flows active now; `nodeTIDs` restricts them to those capture nodes. */
-  live(nodeTIDs?: ReadonlySet<string>): readonly Flow[] | Promise<readonly Flow[]>;
+  /**
+   * Flows active now; `nodeTIDs` restricts them to those capture nodes. `filter` (the Has terms
+   * as a filters.Filter) may be pushed down to the agents: it selects a superset, the step's own
+   * filters still run on what comes back.
+   */
+  live(
+    nodeTIDs?: ReadonlySet<string>,
+    filter?: StoreFilter,
+  ): readonly Flow[] | Promise<readonly Flow[]>;
   /**
    * Stored flows active in [from, to] (ms); undefined when the analyzer stores no flows, and then
    * Flows() under At/Context fails.
@@ -109,8 +116,14 @@ class FlowsStep extends BaseStep {
     else if (input.kind !== 'graph') throw inputError(this, input);
     if (tids !== undefined && tids.size === 0) return new FlowsValue([], ctx.view, handler);
     const at = ctx.view.at;
+    const pushed =
+      this.pushed.length === 0
+        ? undefined
+        : this.pushed.length === 1
+          ? this.pushed[0]
+          : { BoolFilter: { Op: 1, Filters: this.pushed } };
     let flows: readonly Flow[];
-    if (at === undefined) flows = await this.source.live(tids);
+    if (at === undefined) flows = await this.source.live(tids, pushed);
     else {
       if (!this.source.stored)
         throw new QueryExecutionError(
@@ -118,12 +131,6 @@ class FlowsStep extends BaseStep {
           this.position,
           'SKY_ERR_NO_FLOW_STORAGE',
         );
-      const pushed =
-        this.pushed.length === 0
-          ? undefined
-          : this.pushed.length === 1
-            ? this.pushed[0]
-            : { BoolFilter: { Op: 1, Filters: this.pushed } };
       flows = await this.source.stored({ from: at - this.source.expireMs, to: at }, tids, pushed);
     }
     if (tids !== undefined) {
