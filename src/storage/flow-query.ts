@@ -9,7 +9,14 @@ import {
   normalizeKey,
   type FilterNode,
 } from './flow-filter.js';
-import type { FlowMetricRow, FlowQuery, StoredFlow, TimeRange } from './flow-store.js';
+import {
+  MAX_RAW_PACKETS_PER_FLOW,
+  type FlowMetricRow,
+  type FlowQuery,
+  type StoredFlow,
+  type StoredRawPacket,
+  type TimeRange,
+} from './flow-store.js';
 
 /** A FlowQuery checked once, before any backend work. */
 export interface CheckedQuery {
@@ -129,7 +136,13 @@ export function latestPerUUID(batch: readonly StoredFlow[]): {
     const prev = by.get(f.UUID);
     if (!prev || f.Last >= prev.Last) by.set(f.UUID, f);
   }
-  return { flows: [...by.values()], rejected };
+  const flows = [...by.values()];
+  for (let i = 0; i < flows.length; i++)
+    if ('LastRawPackets' in (flows[i] as StoredFlow)) {
+      const { LastRawPackets: _raw, ...doc } = flows[i] as StoredFlow;
+      flows[i] = doc as StoredFlow;
+    }
+  return { flows, rejected };
 }
 
 /** The metric row of one flow update, when it carries a well-formed `LastUpdateMetric`. */
@@ -163,3 +176,68 @@ export function metricRows(batch: readonly StoredFlow[]): Array<[string, FlowMet
 /** True when a metric row's interval meets the range. */
 export const metricInRange = (m: FlowMetricRow, r: TimeRange | undefined): boolean =>
   !r || (m.Start <= r.to && m.Last >= r.from);
+
+/** True when a metric row was recorded inside the range (Skydive's "included in"). */
+export const metricIncluded = (m: FlowMetricRow, r: TimeRange | undefined): boolean =>
+  !r || (m.Start >= r.from && m.Last <= r.to);
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Longest Data kept, in base64 characters (a 256 KiB snapshot length). */
+const MAX_DATA = 350_000;
+
+/** The raw packet, when well-formed (integer Timestamp and Index in range, base64 Data). */
+function rawPacket(p: unknown): StoredRawPacket | undefined {
+  if (p === null || typeof p !== 'object') return undefined;
+  const r = p as Record<string, unknown>;
+  const { Timestamp, Index, Data } = r;
+  const link = r['LinkType'] ?? 1;
+  if (!Number.isSafeInteger(Timestamp) || !Number.isSafeInteger(link)) return undefined;
+  if (!Number.isInteger(Index) || (Index as number) < 1) return undefined;
+  if ((Index as number) > MAX_RAW_PACKETS_PER_FLOW) return undefined;
+  if (typeof Data !== 'string' || Data.length > MAX_DATA || !BASE64.test(Data)) return undefined;
+  return {
+    Timestamp: Timestamp as number,
+    Index: Index as number,
+    Data,
+    LinkType: link as number,
+  };
+}
+
+/**
+ * Every raw packet of a batch (all updates), one per flow and Index (the later one wins), and how
+ * many were malformed.
+ */
+export function rawPacketRows(batch: readonly StoredFlow[]): {
+  rows: Array<[string, StoredRawPacket]>;
+  rejected: number;
+} {
+  const by = new Map<string, [string, StoredRawPacket]>();
+  let rejected = 0;
+  for (const f of batch) {
+    const list = f?.['LastRawPackets'];
+    if (list === undefined || typeof f.UUID !== 'string' || f.UUID === '') continue;
+    if (!Array.isArray(list)) {
+      rejected++;
+      continue;
+    }
+    for (const p of list as unknown[]) {
+      const r = rawPacket(p);
+      if (r) by.set(`${f.UUID}\n${r.Index}`, [f.UUID, r]);
+      else rejected++;
+    }
+  }
+  return { rows: [...by.values()], rejected };
+}
+
+/** True when a raw packet was captured inside the range. */
+export const packetInRange = (p: StoredRawPacket, r: TimeRange | undefined): boolean =>
+  !r || (p.Timestamp >= r.from && p.Timestamp <= r.to);
+
+/** Checks the UUID list and range of metricSeries()/rawPackets(). */
+export function checkSeriesArgs(uuids: readonly string[], range: TimeRange | undefined): string[] {
+  if (!Array.isArray(uuids) || uuids.some((u) => typeof u !== 'string'))
+    throw bad('uuids must be an array of strings');
+  if (range && (!isInt(range.from) || !isInt(range.to)))
+    throw bad('range.from and range.to must be numbers (ms)');
+  return [...new Set(uuids)];
+}

@@ -4,6 +4,7 @@
 // dialect cannot express becomes TRUE (or FALSE under NOT): a superset the caller filters exactly.
 import type { FilterLeaf, FilterNode } from './flow-filter.js';
 import type { CheckedQuery } from './flow-query.js';
+import type { FlowMetricRow, StoredRawPacket } from './flow-store.js';
 
 /** A flow key kept in its own column; `text` columns of root keys are never NULL. */
 interface Column {
@@ -33,16 +34,77 @@ export const FLOW_COLUMNS: Record<string, Column> = {
 /** Column names in a fixed order, for INSERT statements. */
 export const COLUMN_NAMES = Object.values(FLOW_COLUMNS).map((c) => c.col);
 
+/** Each column with its key path split once (columnValues runs once per stored flow). */
+const PATHS = Object.entries(FLOW_COLUMNS).map(([key, c]) => ({ path: key.split('.'), c }));
+
 /** The column values of a flow, in COLUMN_NAMES order. */
 export function columnValues(f: Record<string, unknown>): Array<string | number | null> {
-  return Object.entries(FLOW_COLUMNS).map(([key, c]) => {
+  const out: Array<string | number | null> = new Array(PATHS.length);
+  for (let i = 0; i < PATHS.length; i++) {
+    const { path, c } = PATHS[i]!;
     let v: unknown = f;
-    for (const seg of key.split('.'))
+    for (const seg of path)
       v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[seg] : undefined;
-    if (c.type === 'text') return typeof v === 'string' ? v : c.notNull ? '' : null;
-    return Number.isSafeInteger(v) ? (v as number) : null;
-  });
+    if (c.type === 'text') out[i] = typeof v === 'string' ? v : c.notNull ? '' : null;
+    else out[i] = Number.isSafeInteger(v) ? (v as number) : null;
+  }
+  return out;
 }
+
+/** A metric row as both SQL backends read it (PostgreSQL returns int8 as strings). */
+export interface MetricRecord {
+  uuid: string;
+  start: number | string;
+  last: number | string;
+  ab_packets: number | string;
+  ab_bytes: number | string;
+  ba_packets: number | string;
+  ba_bytes: number | string;
+  rtt: number | string | null;
+}
+
+/** The FlowMetricRow of a metric record. */
+export function toMetric(r: MetricRecord): FlowMetricRow {
+  const m: FlowMetricRow = {
+    ABPackets: Number(r.ab_packets),
+    ABBytes: Number(r.ab_bytes),
+    BAPackets: Number(r.ba_packets),
+    BABytes: Number(r.ba_bytes),
+    Start: Number(r.start),
+    Last: Number(r.last),
+  };
+  if (r.rtt !== null) m.RTT = Number(r.rtt);
+  return m;
+}
+
+/** The column values of a metric row: uuid, start, last, ab/ba packets and bytes, rtt. */
+export const metricValues = (uuid: string, m: FlowMetricRow): Array<string | number | null> => [
+  uuid,
+  m.Start,
+  m.Last,
+  m.ABPackets,
+  m.ABBytes,
+  m.BAPackets,
+  m.BABytes,
+  m.RTT ?? null,
+];
+
+/** A raw packet row as both SQL backends read it. */
+export interface RawPacketRecord {
+  uuid: string;
+  idx: number | string;
+  ts: number | string;
+  link_type: number | string;
+  data: Uint8Array;
+}
+
+/** The StoredRawPacket of a raw packet row (Data back to base64). */
+export const toRawPacket = (r: RawPacketRecord): StoredRawPacket => ({
+  Timestamp: Number(r.ts),
+  Index: Number(r.idx),
+  Data: Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength).toString('base64'),
+  LinkType: Number(r.link_type),
+});
 
 /** How a dialect spells each kind of test; `param` appends a value and returns its placeholder. */
 export interface FlowDialect {

@@ -133,7 +133,11 @@ export function flowStoreSuite(name: string, factory: () => Promise<FlowStore>):
     it(
       'answers filters, ranges, sort, dedup and pagination as Skydive defines them',
       withStore(async (s) => {
-        assert.deepEqual(await s.insert(sampleFlows()), { stored: 7, rejected: 0 });
+        assert.deepEqual(await s.insert(sampleFlows()), {
+          stored: 7,
+          rejected: 0,
+          rawPacketsRejected: 0,
+        });
         for (const [what, q, want] of CASES) {
           assert.deepEqual(ids(await s.search(q)), want, what);
           const { page: _page, ...unpaged } = q;
@@ -172,7 +176,7 @@ export function flowStoreSuite(name: string, factory: () => Promise<FlowStore>):
           { UUID: '', Start: 1, Last: 2 },
           { UUID: 'v', Start: 'x' as unknown as number, Last: 2 },
         ]);
-        assert.deepEqual(r, { stored: 0, rejected: 2 });
+        assert.deepEqual(r, { stored: 0, rejected: 2, rawPacketsRejected: 0 });
         assert.deepEqual((await s.search())[0]?.['Metric'], { ABBytes: 5 }, 'older state ignored');
         await s.insert([
           { ...base, Last: 60, Metric: { ABBytes: 6 } },
@@ -218,11 +222,138 @@ export function flowStoreSuite(name: string, factory: () => Promise<FlowStore>):
           all['m']?.reduce((n, m) => n + m.ABBytes, 0),
           600,
         );
-        assert.deepEqual(await s.prune(2500), { flows: 1, metrics: 1 });
+        assert.deepEqual(await s.prune(2500), { flows: 1, metrics: 1, rawPackets: 0 });
         assert.deepEqual(ids(await s.search()), ['m']);
         assert.deepEqual(
           (await s.metrics())['m']?.map((m) => m.Start),
           [2000, 3000],
+        );
+      }),
+    );
+
+    it(
+      'answers the metric series of flows recorded inside a range, as Skydive does under At/Context',
+      withStore(async (s) => {
+        const upd = (uuid: string, start: number, last: number, ab: number) => ({
+          UUID: uuid,
+          Start: 1000,
+          Last: last,
+          LastUpdateMetric: {
+            ABPackets: 1,
+            ABBytes: ab,
+            BAPackets: 2,
+            BABytes: 3,
+            Start: start,
+            Last: last,
+            ...(ab === 300 ? { RTT: 42 } : {}),
+          },
+        });
+        // out of order across batches, a repeated update replaced by the later copy
+        await s.insert([upd('m', 3000, 4000, 1), upd('n', 1000, 2000, 7)]);
+        await s.insert([upd('m', 1000, 2000, 100), upd('m', 2000, 3000, 200)]);
+        await s.insert([upd('m', 3000, 4000, 300)]);
+        const series = async (uuids: string[], range?: { from: number; to: number }) =>
+          Object.fromEntries(
+            Object.entries(await s.metricSeries(uuids, range)).map(([u, rows]) => [
+              u,
+              rows.map((m) => [m.Start, m.Last, m.ABBytes]),
+            ]),
+          );
+        assert.deepEqual(await series(['m']), {
+          m: [
+            [1000, 2000, 100],
+            [2000, 3000, 200],
+            [3000, 4000, 300],
+          ],
+        });
+        assert.deepEqual(
+          await series(['m', 'n', 'nothing'], { from: 0, to: 3000 }),
+          {
+            m: [
+              [1000, 2000, 100],
+              [2000, 3000, 200],
+            ],
+            n: [[1000, 2000, 7]],
+          },
+          'At(3000): every slice recorded up to t',
+        );
+        assert.deepEqual(
+          await series(['m', 'n'], { from: 2000, to: 4000 }),
+          {
+            m: [
+              [2000, 3000, 200],
+              [3000, 4000, 300],
+            ],
+          },
+          'Context(4000, 2s): the slices inside [t - d, t]',
+        );
+        assert.deepEqual(await series(['m'], { from: 2500, to: 3500 }), {}, 'none inside');
+        const [last] = (await s.metricSeries(['m'], { from: 3000, to: 4000 }))['m'] ?? [];
+        assert.deepEqual(last, {
+          ABPackets: 1,
+          ABBytes: 300,
+          BAPackets: 2,
+          BABytes: 3,
+          Start: 3000,
+          Last: 4000,
+          RTT: 42,
+        });
+        assert.deepEqual(await s.metricSeries([]), {});
+        await assert.rejects(s.metricSeries(['m'], { from: 'x' as unknown as number, to: 1 }), {
+          code: 'SKY_ERR_INVALID_FILTER',
+        });
+      }),
+    );
+
+    it(
+      'keeps raw packets apart from the document, serves them by time range and prunes them',
+      withStore(async (s) => {
+        const b64 = (...bytes: number[]) => Buffer.from(bytes).toString('base64');
+        const pkt = (Index: number, Timestamp: number, Data = b64(Index, 1, 2)) => ({
+          Timestamp,
+          Index,
+          Data,
+          LinkType: 1,
+        });
+        const flow = (last: number, raw: unknown[]) => ({
+          UUID: 'r',
+          Start: 1000,
+          Last: last,
+          Application: 'TCP',
+          LastRawPackets: raw,
+        });
+        const r1 = await s.insert([flow(2000, [pkt(1, 1000), pkt(2, 1500)])]);
+        assert.deepEqual(r1, { stored: 1, rejected: 0, rawPacketsRejected: 0 });
+        const r2 = await s.insert([
+          flow(3000, [
+            pkt(3, 2500),
+            pkt(0, 2600),
+            pkt(65, 2700),
+            pkt(4, 2800, 'not base64!'),
+            { Index: 5, Data: b64(1) },
+            null,
+          ]),
+          { UUID: 'q', Start: 1, Last: 2, LastRawPackets: 'nope' },
+        ]);
+        assert.deepEqual(r2, { stored: 2, rejected: 0, rawPacketsRejected: 6 });
+        const [doc] = await s.search({ filter: term('UUID', 'r') });
+        assert.equal(doc?.Last, 3000);
+        assert.equal('LastRawPackets' in (doc ?? {}), false, 'not in the stored document');
+        const all = await s.rawPackets(['r', 'q']);
+        assert.deepEqual(all, { r: [pkt(1, 1000), pkt(2, 1500), pkt(3, 2500)] });
+        assert.deepEqual(await s.rawPackets(['r'], { from: 1500, to: 2500 }), {
+          r: [pkt(2, 1500), pkt(3, 2500)],
+        });
+        await s.insert([flow(3500, [{ ...pkt(3, 2500), Data: b64(9, 9) }])]);
+        assert.deepEqual(
+          (await s.rawPackets(['r'], { from: 2500, to: 2500 }))['r']?.[0]?.Data,
+          b64(9, 9),
+          'the later copy of an Index wins',
+        );
+        assert.deepEqual(await s.prune(1200), { flows: 1, metrics: 0, rawPackets: 1 });
+        assert.deepEqual(
+          (await s.rawPackets(['r']))['r']?.map((p) => p.Index),
+          [2, 3],
         );
       }),
     );
@@ -277,6 +408,16 @@ export function flowStoreSuite(name: string, factory: () => Promise<FlowStore>):
           assert.equal(await s.count(q), await ref.count(q), `count ${JSON.stringify(q)}`);
           if (i % 10 === 0)
             assert.deepEqual(await s.metrics(q, q.range), await ref.metrics(q, q.range));
+          if (i % 6 === 0) {
+            const uuids = ids(want).concat('absent');
+            const from = Math.floor(r() * 100_000);
+            const range = r() < 0.3 ? undefined : { from, to: from + Math.floor(r() * 30_000) };
+            assert.deepEqual(
+              await s.metricSeries(uuids, range),
+              await ref.metricSeries(uuids, range),
+              `series ${JSON.stringify(range)}`,
+            );
+          }
         }
         await ref.close();
       }),

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // The FlowStore contract: the latest state of every flow (upsert by UUID), the per-update metrics
-// behind Metrics(), search with Skydive filters, a time range, sort, dedup and pagination, retention.
+// and raw packets behind Metrics()/RawPackets() under At/Context, search with Skydive filters, a
+// time range, sort, dedup and pagination, retention.
 import type { FlowFilter } from './flow-filter.js';
 
 /**
  * A flow as stored: Skydive flow JSON (skydive-compat §5.1), typed loosely at the store boundary.
- * `LastUpdateMetric`, when present, is also kept as one metric row of the flow.
+ * `LastUpdateMetric`, when present, is also kept as one metric row of the flow. `LastRawPackets`
+ * (never part of Skydive's flow JSON; the analyzer adds them in the §4.6 shape, `Data` in base64)
+ * become raw packet rows of the flow and are left out of the stored document.
  */
 export type StoredFlow = Record<string, unknown> & { UUID: string; Start: number; Last: number };
 
@@ -19,6 +22,19 @@ export interface FlowMetricRow {
   Last: number;
   RTT?: number;
 }
+
+/** A raw packet of a flow as stored and returned (skydive-compat §4.6: `Data` in base64). */
+export interface StoredRawPacket {
+  /** Capture time, ms. */
+  Timestamp: number;
+  /** Rank of the packet in its flow (1 for the first kept); unique per flow. */
+  Index: number;
+  Data: string;
+  LinkType: number;
+}
+
+/** Most raw packets kept per flow; the capture's RawPacketLimit (≤ 10) normally bounds them. */
+export const MAX_RAW_PACKETS_PER_FLOW = 64;
 
 /** An interval of time in ms, both ends inclusive. */
 export interface TimeRange {
@@ -49,12 +65,18 @@ export interface InsertResult {
   stored: number;
   /** Flows refused because they lack a UUID, Start or Last; counted, never thrown. */
   rejected: number;
+  /**
+   * Raw packets refused: malformed (no integer Timestamp/Index, Index outside
+   * 1…MAX_RAW_PACKETS_PER_FLOW, Data not base64) — counted, never thrown.
+   */
+  rawPacketsRejected: number;
 }
 
 /** What one prune removed. */
 export interface PruneResult {
   flows: number;
   metrics: number;
+  rawPackets: number;
 }
 
 /**
@@ -66,7 +88,8 @@ export interface FlowStore {
   readonly backend: string;
   /**
    * Stores a batch: per UUID the state with the greatest `Last` wins (a later batch wins a tie),
-   * and each `LastUpdateMetric` becomes a metric row (one per flow, Start and Last).
+   * each `LastUpdateMetric` becomes a metric row (one per flow, Start and Last; the later one wins)
+   * and each of `LastRawPackets` a raw packet row (one per flow and Index; the later one wins).
    */
   insert(flows: readonly StoredFlow[]): Promise<InsertResult>;
   search(query?: FlowQuery): Promise<StoredFlow[]>;
@@ -77,7 +100,27 @@ export interface FlowStore {
    * (all rows without a range), ordered by Start.
    */
   metrics(query?: FlowQuery, range?: TimeRange): Promise<Record<string, FlowMetricRow[]>>;
-  /** Retention: removes flows and metric rows whose `Last` is before `before` (ms). */
+  /**
+   * The metric series of these flows, as Skydive answers `Metrics()` under a time context: per
+   * UUID the rows recorded inside `range` (`from <= Start` and `Last <= to`; every row without a
+   * range), ordered by Start then Last. UUIDs without such rows are absent.
+   */
+  metricSeries(
+    uuids: readonly string[],
+    range?: TimeRange,
+  ): Promise<Record<string, FlowMetricRow[]>>;
+  /**
+   * Raw packets of these flows whose Timestamp lies in `range` (all without one), per UUID,
+   * ordered by Index. UUIDs without such packets are absent.
+   */
+  rawPackets(
+    uuids: readonly string[],
+    range?: TimeRange,
+  ): Promise<Record<string, StoredRawPacket[]>>;
+  /**
+   * Retention: removes flows and metric rows whose `Last` is before `before` (ms), and raw
+   * packets captured before it.
+   */
   prune(before: number): Promise<PruneResult>;
   close(): Promise<void>;
 }

@@ -40,7 +40,11 @@ describe('FlowWriter', () => {
     });
     try {
       const flows = generateFlows(80, 3);
-      assert.deepEqual(await w.insert(flows.slice(0, 40)), { stored: 40, rejected: 0 });
+      assert.deepEqual(await w.insert(flows.slice(0, 40)), {
+        stored: 40,
+        rejected: 0,
+        rawPacketsRejected: 0,
+      });
       await w.insert(flows.slice(40));
       await until(() => w.status().failures > 0, 'a failed write');
       const s = w.status();

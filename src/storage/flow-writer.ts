@@ -9,6 +9,7 @@ import type {
   InsertResult,
   PruneResult,
   StoredFlow,
+  StoredRawPacket,
   TimeRange,
 } from './flow-store.js';
 
@@ -39,6 +40,8 @@ export interface FlowWriterStatus {
   dropped: number;
   /** Flows the backend refused (no UUID, Start or Last). */
   rejected: number;
+  /** Raw packets the backend refused (malformed, or beyond the per-flow bound). */
+  rawPacketsRejected: number;
   /** Failed writes (each retried). */
   failures: number;
   /** Flows waiting to be written. */
@@ -67,6 +70,7 @@ export class FlowWriter implements FlowStore {
     written: 0,
     dropped: 0,
     rejected: 0,
+    rawPacketsRejected: 0,
     failures: 0,
     retrying: false,
     lastError: undefined,
@@ -86,7 +90,7 @@ export class FlowWriter implements FlowStore {
 
   /** Queues a batch; resolves at once with what was accepted (stored: flows queued). */
   async insert(flows: readonly StoredFlow[]): Promise<InsertResult> {
-    if (this.closed || flows.length === 0) return { stored: 0, rejected: 0 };
+    if (this.closed || flows.length === 0) return { stored: 0, rejected: 0, rawPacketsRejected: 0 };
     this.s.queued += flows.length;
     for (const f of flows) this.buffer.push(f);
     const over = this.buffer.length - this.maxBuffer;
@@ -96,7 +100,7 @@ export class FlowWriter implements FlowStore {
     }
     if (!this.s.retrying)
       this.schedule(this.buffer.length >= (this.opts.maxBatch ?? 1000) ? 0 : undefined);
-    return { stored: flows.length, rejected: 0 };
+    return { stored: flows.length, rejected: 0, rawPacketsRejected: 0 };
   }
 
   private schedule(delay?: number): void {
@@ -124,6 +128,7 @@ export class FlowWriter implements FlowStore {
           const r = await this.store.insert(batch);
           this.s.written += r.stored;
           this.s.rejected += r.rejected;
+          this.s.rawPacketsRejected += r.rawPacketsRejected;
         } catch (err) {
           this.s.failures++;
           this.s.retrying = true;
@@ -174,6 +179,20 @@ export class FlowWriter implements FlowStore {
 
   metrics(query?: FlowQuery, range?: TimeRange): Promise<Record<string, FlowMetricRow[]>> {
     return this.store.metrics(query, range);
+  }
+
+  metricSeries(
+    uuids: readonly string[],
+    range?: TimeRange,
+  ): Promise<Record<string, FlowMetricRow[]>> {
+    return this.store.metricSeries(uuids, range);
+  }
+
+  rawPackets(
+    uuids: readonly string[],
+    range?: TimeRange,
+  ): Promise<Record<string, StoredRawPacket[]>> {
+    return this.store.rawPackets(uuids, range);
   }
 
   prune(before: number): Promise<PruneResult> {

@@ -1,16 +1,29 @@
 // SPDX-License-Identifier: Apache-2.0
 // FlowStore on PostgreSQL: the latest state per UUID with indexed columns and the document as
-// jsonb, metric rows per update, batches written with one unnest() upsert. Filters become SQL except
+// jsonb, metric rows per update and raw packets per flow, batches written with unnest() upserts. Filters become SQL except
 // regular expressions and IPv4 ranges, which run in process on the SQL superset (same results).
 import pg from 'pg';
-import { checkQuery, finish, latestPerUUID, metricRows, type CheckedQuery } from '../flow-query.js';
+import {
+  checkQuery,
+  checkSeriesArgs,
+  finish,
+  latestPerUUID,
+  metricRows,
+  rawPacketRows,
+  type CheckedQuery,
+} from '../flow-query.js';
 import {
   COLUMN_NAMES,
   FLOW_COLUMNS,
   columnValues,
+  metricValues,
   orderOf,
+  toMetric,
+  toRawPacket,
   whereOf,
   type FlowDialect,
+  type MetricRecord,
+  type RawPacketRecord,
 } from '../flow-sql.js';
 import type {
   FlowMetricRow,
@@ -19,9 +32,9 @@ import type {
   InsertResult,
   PruneResult,
   StoredFlow,
+  StoredRawPacket,
   TimeRange,
 } from '../flow-store.js';
-import { toMetric, type MetricRecord } from '../sqlite/flow-store.js';
 import {
   LOCKS,
   clientConfig,
@@ -72,6 +85,15 @@ CREATE TABLE IF NOT EXISTS flow_metrics (
   PRIMARY KEY (uuid, start, last)
 );
 CREATE INDEX IF NOT EXISTS flow_metrics_last ON flow_metrics (last);
+CREATE TABLE IF NOT EXISTS flow_raw_packets (
+  uuid text NOT NULL,
+  idx integer NOT NULL,
+  ts bigint NOT NULL,
+  link_type integer NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY (uuid, idx)
+);
+CREATE INDEX IF NOT EXISTS flow_raw_packets_ts ON flow_raw_packets (ts);
 `;
 
 const pgPath = (path: string[]): string => `'{${path.join(',')}}'`;
@@ -119,6 +141,10 @@ const UPSERT_METRICS = `INSERT INTO flow_metrics
   ON CONFLICT (uuid, start, last) DO UPDATE SET ab_packets = excluded.ab_packets,
     ab_bytes = excluded.ab_bytes, ba_packets = excluded.ba_packets,
     ba_bytes = excluded.ba_bytes, rtt = excluded.rtt`;
+const UPSERT_RAW = `INSERT INTO flow_raw_packets (uuid, idx, ts, link_type, data)
+  SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[], $4::integer[], $5::bytea[])
+  ON CONFLICT (uuid, idx) DO UPDATE SET ts = excluded.ts, link_type = excluded.link_type,
+    data = excluded.data`;
 
 const CHUNK = 1000;
 
@@ -173,22 +199,20 @@ export class PostgresFlowStore implements FlowStore {
     const metrics = [...byKey.values()];
     for (let i = 0; i < metrics.length; i += CHUNK) {
       const cols: unknown[][] = [[], [], [], [], [], [], [], []];
-      for (const [uuid, m] of metrics.slice(i, i + CHUNK)) {
-        const v = [
-          uuid,
-          m.Start,
-          m.Last,
-          m.ABPackets,
-          m.ABBytes,
-          m.BAPackets,
-          m.BABytes,
-          m.RTT ?? null,
-        ];
-        v.forEach((x, c) => (cols[c] as unknown[]).push(x));
-      }
+      for (const [uuid, m] of metrics.slice(i, i + CHUNK))
+        metricValues(uuid, m).forEach((x, c) => (cols[c] as unknown[]).push(x));
       await this.query(UPSERT_METRICS, cols);
     }
-    return { stored, rejected };
+    const raw = rawPacketRows(batch);
+    for (let i = 0; i < raw.rows.length; i += CHUNK) {
+      const cols: unknown[][] = [[], [], [], [], []];
+      for (const [uuid, p] of raw.rows.slice(i, i + CHUNK))
+        [uuid, p.Index, p.Timestamp, p.LinkType, Buffer.from(p.Data, 'base64')].forEach((x, c) =>
+          (cols[c] as unknown[]).push(x),
+        );
+      await this.query(UPSERT_RAW, cols);
+    }
+    return { stored, rejected, rawPacketsRejected: raw.rejected };
   }
 
   private async run(q: CheckedQuery, paginate: boolean): Promise<StoredFlow[]> {
@@ -220,16 +244,20 @@ export class PostgresFlowStore implements FlowStore {
     return Number(r.rows[0]?.n ?? 0);
   }
 
-  async metrics(query?: FlowQuery, range?: TimeRange): Promise<Record<string, FlowMetricRow[]>> {
-    const uuids = (await this.search(query)).map((f) => f.UUID);
+  /** Metric rows of `uuids` whose interval meets (`meets`) or lies inside the range. */
+  private async metricRowsOf(
+    uuids: readonly string[],
+    range: TimeRange | undefined,
+    meets: boolean,
+  ): Promise<Record<string, FlowMetricRow[]>> {
     const out: Record<string, FlowMetricRow[]> = {};
     for (let i = 0; i < uuids.length; i += CHUNK) {
       const params: unknown[] = [uuids.slice(i, i + CHUNK)];
       let sql = `SELECT uuid, start, last, ab_packets, ab_bytes, ba_packets, ba_bytes, rtt
         FROM flow_metrics WHERE uuid = ANY($1::text[])`;
       if (range) {
-        sql += ' AND start <= $2 AND last >= $3';
-        params.push(range.to, range.from);
+        sql += meets ? ' AND start <= $2 AND last >= $3' : ' AND start >= $2 AND last <= $3';
+        params.push(...(meets ? [range.to, range.from] : [range.from, range.to]));
       }
       sql += ' ORDER BY uuid, start, last';
       for (const r of (await this.query<MetricRecord & pg.QueryResultRow>(sql, params)).rows)
@@ -238,10 +266,48 @@ export class PostgresFlowStore implements FlowStore {
     return out;
   }
 
+  async metrics(query?: FlowQuery, range?: TimeRange): Promise<Record<string, FlowMetricRow[]>> {
+    const uuids = (await this.search(query)).map((f) => f.UUID);
+    return this.metricRowsOf(uuids, range, true);
+  }
+
+  async metricSeries(
+    uuids: readonly string[],
+    range?: TimeRange,
+  ): Promise<Record<string, FlowMetricRow[]>> {
+    return this.metricRowsOf(checkSeriesArgs(uuids, range), range, false);
+  }
+
+  async rawPackets(
+    uuids: readonly string[],
+    range?: TimeRange,
+  ): Promise<Record<string, StoredRawPacket[]>> {
+    const ids = checkSeriesArgs(uuids, range);
+    const out: Record<string, StoredRawPacket[]> = {};
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const params: unknown[] = [ids.slice(i, i + CHUNK)];
+      let sql = `SELECT uuid, idx, ts, link_type, data FROM flow_raw_packets
+        WHERE uuid = ANY($1::text[])`;
+      if (range) {
+        sql += ' AND ts >= $2 AND ts <= $3';
+        params.push(range.from, range.to);
+      }
+      sql += ' ORDER BY uuid, idx';
+      for (const r of (await this.query<RawPacketRecord & pg.QueryResultRow>(sql, params)).rows)
+        (out[r.uuid] ??= []).push(toRawPacket(r));
+    }
+    return out;
+  }
+
   async prune(before: number): Promise<PruneResult> {
     const flows = await this.query('DELETE FROM flows WHERE last < $1', [before]);
     const metrics = await this.query('DELETE FROM flow_metrics WHERE last < $1', [before]);
-    return { flows: flows.rowCount ?? 0, metrics: metrics.rowCount ?? 0 };
+    const raw = await this.query('DELETE FROM flow_raw_packets WHERE ts < $1', [before]);
+    return {
+      flows: flows.rowCount ?? 0,
+      metrics: metrics.rowCount ?? 0,
+      rawPackets: raw.rowCount ?? 0,
+    };
   }
 
   async close(): Promise<void> {
