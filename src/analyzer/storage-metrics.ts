@@ -27,6 +27,11 @@ export function registerStorageMetrics(registry: Registry, read: () => StoresSta
     (s) => s.flows.dropped,
   );
   counter('rejected_total', 'Flows refused (no UUID, Start or Last)', (s) => s.flows.rejected);
+  counter(
+    'raw_packets_rejected_total',
+    'Raw packets of flows refused (malformed, or beyond the per-flow bound)',
+    (s) => s.flows.rawPacketsRejected,
+  );
   counter('write_failures_total', 'Failed flow write attempts', (s) => s.flows.failures);
   new Gauge({
     name: 'skydive_flow_store_buffered',
