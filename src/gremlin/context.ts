@@ -41,6 +41,12 @@ export interface ExecContextOptions {
 export class ExecContext {
   /** The graph steps read: the live graph, a history snapshot after Context(), a SubGraph. */
   view: GraphView;
+  /**
+   * The window of the last Context()/At() (skydive-compat §4.4): `from === to` for a time point,
+   * [t - d, t] for Context(t, d); undefined on the live graph. Steps with their own time-indexed
+   * data (flow metrics, raw packets) read it.
+   */
+  timeSlice: { readonly from: number; readonly to: number } | undefined = undefined;
   readonly history: HistoryProvider | undefined;
   readonly maxResults: number;
   private readonly clock: () => number;

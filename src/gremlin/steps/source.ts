@@ -220,6 +220,7 @@ export class ContextStep extends BaseStep {
       );
     }
     const { time, duration } = resolveTime(this.time, ctx.now());
+    ctx.timeSlice = { from: time - (duration ?? 0), to: time };
     ctx.view = await (this.hints === undefined
       ? ctx.history.at(time, duration)
       : ctx.history.at(time, duration, this.hints));
