@@ -49,7 +49,7 @@ function flow(i: number, over: Partial<Flow> = {}): Flow {
 
 const FLOWS: Flow[] = [0, 1, 2, 3].map((i) => flow(i));
 
-function setup(stored?: FlowSource['stored']) {
+function setup(stored?: FlowSource['stored'], extra: Partial<FlowSource> = {}) {
   const g = new Graph({ host: 'h', origin: 'analyzer.h' });
   g.newNode({ Name: 'eth-a', Type: 'veth', TID: 'tid-a', MAC: MAC_A }, { id: 'na' });
   g.newNode(
@@ -81,6 +81,7 @@ function setup(stored?: FlowSource['stored']) {
     live: () => FLOWS,
     expireMs: 600_000,
     ...(stored ? { stored } : {}),
+    ...extra,
   };
   for (const ext of flowExtensions(source)) engine.register(ext);
   return async (q: string) => toJSON(await engine.execute(q, g));
@@ -241,5 +242,88 @@ describe('Flows()', () => {
     });
     await q("G.At(1700000000).Flows().HasEither('UUID', 'a', 'UUID', NE('b'))");
     assert.equal(pushed, undefined, 'an OR with an inexpressible term pushes nothing');
+  });
+
+  it('Metrics() and RawPackets() under At()/Context() read the series the store recorded', async () => {
+    const T = 1_700_000_000_000;
+    const row = (start: number, ab: number) => ({
+      ABPackets: 1,
+      ABBytes: ab,
+      BAPackets: 0,
+      BABytes: 0,
+      Start: start,
+      Last: start + 30_000,
+    });
+    // what a store recorded: one row per update of f7, the last one after t
+    const recorded: Record<string, ReturnType<typeof row>[]> = {
+      f7: [row(T - 120_000, 1), row(T - 90_000, 2), row(T - 30_000, 3), row(T + 10_000, 4)],
+    };
+    const asked: unknown[] = [];
+    const flowsAsked: unknown[] = [];
+    const icmp = new Uint8Array(42);
+    icmp.set([0x08, 0x00, 0x45], 12);
+    icmp[23] = 1;
+    const q = setup(
+      async (range) => {
+        flowsAsked.push(range);
+        return [flow(7), flow(8)];
+      },
+      {
+        storedMetrics: async (ids, range) => {
+          asked.push([ids, range]);
+          const out: Record<string, ReturnType<typeof row>[]> = {};
+          for (const id of ids) {
+            const l = (recorded[id] ?? []).filter(
+              (m) => m.Start >= range.from && m.Last <= range.to,
+            );
+            if (l.length > 0) out[id] = l;
+          }
+          return out;
+        },
+        storedRawPackets: async (ids, range) => {
+          asked.push([ids, range]);
+          const pkt = { Timestamp: T - 1000, Index: 1, Data: '', LinkType: 1 };
+          return ids.includes('f7') && pkt.Timestamp >= range.from && pkt.Timestamp <= range.to
+            ? { f7: [{ ...pkt, Data: Buffer.from(icmp).toString('base64') }] }
+            : {};
+        },
+      },
+    );
+    const series = (v: unknown) =>
+      Object.fromEntries(
+        Object.entries((v as Record<string, { ABBytes: number }[]>[])[0] ?? {}).map(([k, l]) => [
+          k,
+          l.map((m) => m.ABBytes),
+        ]),
+      );
+    assert.deepEqual(series(await q('G.At(1700000000).Flows().Metrics()')), { f7: [1, 2, 3] });
+    assert.deepEqual(asked.pop(), [['f7', 'f8'], { from: 0, to: T }], 'At(t): everything up to t');
+    assert.deepEqual(series(await q('G.Context(1700000000, 60).Flows().Metrics()')), { f7: [3] });
+    assert.deepEqual(asked.pop(), [['f7', 'f8'], { from: T - 60_000, to: T }]);
+    assert.deepEqual(flowsAsked.pop(), { from: T - 60_000 - 600_000, to: T });
+    assert.equal(await q('G.At(1700000000).Flows().Metrics().Count()'), 3);
+    assert.equal(await q("G.At(1700000000).Flows().Metrics().Sum('ABBytes')"), 6);
+    assert.deepEqual(await q("G.At(1700000000).Flows().Has('UUID', 'f8').Metrics()"), []);
+    const raw = (await q('G.At(1700000000).Flows().RawPackets()')) as Record<string, unknown>[];
+    assert.deepEqual(raw, [
+      {
+        f7: [
+          {
+            Timestamp: T - 1000,
+            Index: 1,
+            Data: Buffer.from(icmp).toString('base64'),
+            LinkType: 1,
+          },
+        ],
+      },
+    ]);
+    assert.equal(await q("G.At(1700000000).Flows().RawPackets().BPF('icmp').Count()"), 1);
+    assert.deepEqual(await q("G.Context(1700000000, '500ms').Flows().RawPackets()"), []);
+    const noSeries = setup(async () => [flow(7)]);
+    assert.deepEqual(
+      await noSeries('G.At(1700000000).Flows().RawPackets()'),
+      [],
+      'a store without raw packets answers none, never the live ones',
+    );
   });
 });
