@@ -20,6 +20,29 @@ export interface FlowSink {
   insert(flows: readonly FlowRecord[]): Promise<unknown>;
 }
 
+/**
+ * What the store gets: the JSON forms, plus the raw packets of each update that carries some
+ * (`LastRawPackets`, never in Skydive's flow JSON, in the RawPackets() shape: Data in base64) —
+ * Skydive's storage keeps them with the flow for RawPackets() under At/Context.
+ */
+function withRawPackets(flows: readonly Flow[], json: readonly FlowRecord[]): FlowRecord[] {
+  const out = json.slice();
+  for (let i = 0; i < flows.length; i++) {
+    const raw = flows[i]!.LastRawPackets;
+    if (!raw || raw.length === 0) continue;
+    out[i] = {
+      ...out[i]!,
+      LastRawPackets: raw.map((p) => ({
+        Timestamp: p.Timestamp,
+        Index: p.Index,
+        Data: Buffer.from(p.Data ?? new Uint8Array()).toString('base64'),
+        LinkType: p.LinkType ?? 1,
+      })),
+    };
+  }
+  return out;
+}
+
 /** Receives what the server publishes on /ws/subscriber/flow. */
 export type FlowPublisher = (msg: StructMessage) => void;
 
@@ -176,10 +199,11 @@ export class FlowServer {
     const sink = this.opts.sink;
     if (!sink && this.publishers.size === 0) return;
     // One JSON form per flow, shared by the store and the subscribers.
-    const json = bulk.filter((f) => f.UUID).map((f) => flowToJSON(f) as FlowRecord);
+    const kept = bulk.filter((f) => f.UUID);
+    const json = kept.map((f) => flowToJSON(f) as FlowRecord);
     if (sink) {
       try {
-        await sink.insert(json);
+        await sink.insert(withRawPackets(kept, json));
         this.counters.stored += bulk.length;
       } catch (err) {
         this.counters.storeErrors += bulk.length;
