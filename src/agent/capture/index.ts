@@ -4,8 +4,14 @@
 import type { Logger } from 'pino';
 import type { SkydiveConfig } from '../../config/index.js';
 import type { Graph } from '../../graph/index.js';
-import { FlowMessageType, Namespace } from '../../protocol/index.js';
-import { encodeFlowSet, encodeTableReply } from '../../protocol/flow.js';
+import { FlowMessageType, Namespace, type StructMessage } from '../../protocol/index.js';
+import {
+  decodeTableQuery,
+  encodeFlowSet,
+  encodeTableReply,
+  type TableQuery,
+} from '../../protocol/flow.js';
+import { checkFilter, type FilterNode } from '../../flow/query/filter.js';
 import type { Uplink } from '../uplink/index.js';
 import type { AgentSettings } from '../settings.js';
 import { FlowSender } from './flow-sender.js';
@@ -42,12 +48,79 @@ export interface BackendContext {
   config: SkydiveConfig;
 }
 
+/** Counters of the live flow queries (Flow/TableQuery, §2.12) an agent answered, cumulative. */
+export interface TableQueryStats {
+  /** Queries answered (status 200). */
+  queries: number;
+  /** Queries refused with 400: not a SearchQuery, bytes that do not decode, a malformed filter. */
+  rejected: number;
+  /** Table flows the filter was evaluated on one by one. */
+  flowsScanned: number;
+  /** Flows sent back in replies (with their raw packets). */
+  flowsSent: number;
+  /** Capture tables not read at all: their node TID and capture ID alone excluded them. */
+  capturesSkipped: number;
+}
+
 /** The running capture side of an agent. */
 export interface AgentCaptures {
   manager: CaptureManager;
   sender: FlowTransport;
   backend: CaptureBackend;
+  /** What the live flow queries cost this agent (for status and metrics). */
+  tableQueryStats(): TableQueryStats;
   close(): Promise<void>;
+}
+
+/** A new all-zero TableQueryStats. */
+export function newTableQueryStats(): TableQueryStats {
+  return { queries: 0, rejected: 0, flowsScanned: 0, flowsSent: 0, capturesSkipped: 0 };
+}
+
+/** The checked filter of a TableQuery request (protobuf bytes, or its JSON in a JSON envelope). */
+function tableQueryFilter(obj: unknown): FilterNode | undefined {
+  let q: TableQuery;
+  if (obj instanceof Uint8Array) q = decodeTableQuery(obj);
+  else if (obj !== null && typeof obj === 'object') q = obj as TableQuery;
+  else throw new Error('the TableQuery is neither protobuf bytes nor an object');
+  if (q.Type !== 'SearchQuery') throw new Error(`unknown TableQuery type '${String(q.Type)}'`);
+  const filter = q.Query?.Filter;
+  return filter === undefined || filter === null ? undefined : checkFilter(filter, 'Query.Filter');
+}
+
+/**
+ * Answers an analyzer's Flow/TableQuery: the table flows of every running capture that match its
+ * SearchQuery's Filter, as one FlowSet in a TableReply (what a Skydive agent answers; sort, dedup
+ * and paging are left to the analyzer, which merges the agents' answers).
+ */
+export function answerTableQuery(
+  manager: Pick<CaptureManager, 'queryFlows'>,
+  msg: Pick<StructMessage, 'Type' | 'Obj'>,
+  stats: TableQueryStats,
+): { status: number; reply: Uint8Array; error?: string } {
+  let filter: FilterNode | undefined;
+  try {
+    if (msg.Type !== FlowMessageType.TableQuery)
+      throw new Error(`unknown Flow message type '${msg.Type}'`);
+    filter = tableQueryFilter(msg.Obj);
+  } catch (err) {
+    stats.rejected++;
+    const reply = encodeTableReply({ Status: 400, FlowSetBytes: [] });
+    return { status: 400, reply, error: (err as Error).message };
+  }
+  const r = manager.queryFlows(filter);
+  stats.queries++;
+  stats.flowsScanned += r.scanned;
+  stats.capturesSkipped += r.capturesSkipped;
+  stats.flowsSent += r.flows.length;
+  let start = 0;
+  let end = 0;
+  for (const f of r.flows) {
+    if (start === 0 || f.Start < start) start = f.Start;
+    if (f.Last > end) end = f.Last;
+  }
+  const set = encodeFlowSet({ Flows: r.flows, Start: start, End: end });
+  return { status: 200, reply: encodeTableReply({ Status: 200, FlowSetBytes: [set] }) };
 }
 
 /** flow.* of the configuration, in ms. */
@@ -108,22 +181,20 @@ export function startCaptures(opts: {
     statsUpdateMs: (stats?.stats_update ?? 1) * 1000,
   });
   opts.uplink.onRequest(Namespace.OnDemandCapture, (msg, reply) => manager.handle(msg, reply));
-  // Live flow queries (§2.12): every flow of every running capture as one FlowSet; the analyzer
-  // filters, sorts and merges.
+  // Live flow queries (§2.12): the flows of the running captures that match the query's filter
+  // (the analyzer pushes down the capture nodes' TIDs and what Has() can express).
+  const queryStats = newTableQueryStats();
   opts.uplink.onRequest(Namespace.Flow, (msg, reply) => {
-    if (msg.Type !== FlowMessageType.TableQuery) {
-      reply(FlowMessageType.TableResult, new Uint8Array(), 400);
-      return;
-    }
-    const now = Date.now();
-    const set = encodeFlowSet({ Flows: manager.flows(), Start: now, End: now });
-    reply(FlowMessageType.TableResult, encodeTableReply({ Status: 200, FlowSetBytes: [set] }));
+    const r = answerTableQuery(manager, msg, queryStats);
+    if (r.error) logger.warn({ type: msg.Type, err: r.error }, 'flow table query refused');
+    reply(FlowMessageType.TableResult, r.reply, r.status);
   });
   sender.start();
   return {
     manager,
     sender,
     backend,
+    tableQueryStats: () => ({ ...queryStats }),
     async close() {
       await manager.close();
       sender.close();

@@ -10,6 +10,7 @@ import {
   type StructMessage,
 } from '../../protocol/index.js';
 import type { Flow } from '../../protocol/flow.js';
+import { decideFilter, evalFilter, type FilterNode } from '../../flow/query/filter.js';
 import {
   captureTypeFor,
   type Capture,
@@ -54,7 +55,10 @@ export interface RunningCapture {
   metadata?(): Partial<CaptureMetadata>;
   /** The flow table's size and counters (for /metrics). */
   tableStats?(): TableStats;
-  /** Every flow of the table now, raw packets included (live Flow/TableQuery, §2.12). */
+  /**
+   * Every flow of the table now, raw packets included (live Flow/TableQuery, §2.12); each carries
+   * the capture's node TID (NodeTID) and the capture's UUID (CaptureID).
+   */
   flows?(): Flow[];
   /** Node metadata the capture maintains (sFlow's `SFlow` counters), written on each refresh. */
   nodeMetadata?(): Record<string, unknown> | undefined;
@@ -80,6 +84,8 @@ interface Task {
   node: Node;
   capture: Capture;
   type: CaptureType;
+  /** The node's TID when the capture started: the NodeTID of its flows. */
+  nodeTID: string;
   running: RunningCapture | undefined;
 }
 
@@ -145,15 +151,41 @@ export class CaptureManager {
     return out;
   }
 
-  /** The current flows of every running capture (answers the analyzers' table queries). */
+  /** The current flows of every running capture. */
   flows(): Flow[] {
+    return this.queryFlows(undefined).flows;
+  }
+
+  /**
+   * The current flows of the running captures that match `filter` (a checked filters.Filter; none
+   * matches all): answers the analyzers' live table queries. A capture whose node TID and ID alone
+   * decide the filter false is not read at all; `scanned` counts the flows the filter ran on.
+   */
+  queryFlows(filter: FilterNode | undefined): {
+    flows: Flow[];
+    scanned: number;
+    capturesSkipped: number;
+  } {
     const out: Flow[] = [];
+    let scanned = 0;
+    let capturesSkipped = 0;
     for (const tasks of this.tasks.values())
-      for (const t of tasks.values()) {
-        const f = t.running?.flows?.();
-        if (f) for (const x of f) out.push(x);
+      for (const [captureID, t] of tasks) {
+        if (!t.running?.flows) continue;
+        const known = { NodeTID: t.nodeTID, CaptureID: captureID };
+        const decided = filter ? decideFilter(filter, known) : true;
+        if (decided === false) {
+          capturesSkipped++;
+          continue;
+        }
+        const f = t.running.flows();
+        if (decided === true) for (const x of f) out.push(x);
+        else {
+          scanned += f.length;
+          for (const x of f) if (evalFilter(filter!, x)) out.push(x);
+        }
       }
-    return out;
+    return { flows: out, scanned, capturesSkipped };
   }
 
   /** Handles an OnDemandCapture request; `reply` answers on the same link. */
@@ -186,14 +218,15 @@ export class CaptureManager {
       return 500;
     }
     if (!tasks) this.tasks.set(node.id, (tasks = new Map()));
-    const task: Task = { node, capture: c, type, running: undefined };
+    const nodeTID = String(node.metadata.TID ?? '');
+    const task: Task = { node, capture: c, type, nodeTID, running: undefined };
     tasks.set(c.UUID, task);
     try {
       task.running = await this.opts.backend.start({
         node,
         capture: c,
         type,
-        nodeTID: String(node.metadata.TID ?? ''),
+        nodeTID,
         ifName: String(node.metadata.Name ?? ''),
         netnsPath: netnsPathOf(g, node),
       });

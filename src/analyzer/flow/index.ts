@@ -16,11 +16,13 @@ import type { AnalyzerContext } from '../context.js';
 import { OnDemandController } from '../ondemand/controller.js';
 import type { AnalyzerWebSocketHub } from '../ws/index.js';
 import { flowExtensions, type FlowSource } from '../../flow/query/extension.js';
+import { andFilters, anyOfFilter } from '../../flow/query/filter.js';
 import {
   decodeFlowSet,
   decodeTableReply,
   encodeTableQuery,
   type Flow,
+  type FlowFilter,
 } from '../../protocol/flow.js';
 import { agentFlowRoute, subscriberFlowEndpoint, type AgentFlowRoute } from './endpoints.js';
 import { FlowServer, type FlowSink } from './flow-server.js';
@@ -49,10 +51,14 @@ export interface FlowServicesOptions {
   bulkDelayMs?: number;
 }
 
-/** One agent's table flows (Flow/TableQuery); nothing when it is gone, slow or refuses. */
+/**
+ * One agent's table flows matching `filter` (Flow/TableQuery with a filters.SearchQuery, §2.12);
+ * nothing when it is gone, slow or refuses.
+ */
 async function queryTable(
   hub: AnalyzerWebSocketHub,
   host: string,
+  filter: FlowFilter | undefined,
   ctx: AnalyzerContext,
 ): Promise<Flow[]> {
   const conn = hub.agent(host);
@@ -61,7 +67,7 @@ async function queryTable(
     const msg = newStructMessage(
       Namespace.Flow,
       FlowMessageType.TableQuery,
-      encodeTableQuery({ Type: 'SearchQuery' }),
+      encodeTableQuery({ Type: 'SearchQuery', Query: filter ? { Filter: filter } : {} }),
     );
     const reply = await conn.request(msg, 2000);
     if (reply.Status !== 200 || !(reply.Obj instanceof Uint8Array)) return [];
@@ -71,6 +77,43 @@ async function queryTable(
     ctx.logger.debug({ host, err: (err as Error).message }, 'flow table query failed');
     return [];
   }
+}
+
+/**
+ * Which agents a live flow query goes to, each with the filter it gets: with capture nodes, the
+ * agents hosting them (as Skydive's LookupFlowsByNodes), each asked for its own nodes' TIDs AND the
+ * pushed Has filter; a TID found on no node of the graph goes to every agent. Without nodes
+ * (`G.Flows()`), every agent with the pushed filter alone.
+ */
+export function tableQueryPlan(
+  graph: Pick<AnalyzerContext['graph'], 'lookupNodes'>,
+  agents: readonly string[],
+  tids: ReadonlySet<string> | undefined,
+  pushed: FlowFilter | undefined,
+): Map<string, FlowFilter | undefined> {
+  const plan = new Map<string, FlowFilter | undefined>();
+  if (tids === undefined) {
+    for (const h of agents) plan.set(h, pushed);
+    return plan;
+  }
+  const byHost = new Map<string, Set<string>>();
+  const unplaced: string[] = [];
+  for (const tid of tids) {
+    let placed = false;
+    for (const n of graph.lookupNodes('TID', tid) ?? []) {
+      if (!n.host) continue;
+      let set = byHost.get(n.host);
+      if (!set) byHost.set(n.host, (set = new Set()));
+      set.add(tid);
+      placed = true;
+    }
+    if (!placed) unplaced.push(tid);
+  }
+  for (const h of agents) {
+    const mine = [...(byHost.get(h) ?? []), ...unplaced];
+    if (mine.length > 0) plan.set(h, andFilters([anyOfFilter('NodeTID', mine), pushed]));
+  }
+  return plan;
 }
 
 /** Stores flows (already in their Skydive JSON form). */
@@ -116,15 +159,19 @@ export class FlowServices {
 
   /**
    * Live flows: the agents' tables now (Flow/TableQuery, §2.12), merged over the latest updates
-   * received (an agent that does not answer within 2 s contributes what it last sent).
+   * received (an agent that does not answer within 2 s contributes what it last sent). The capture
+   * nodes' TIDs and the pushed Has filter go down to the agents, which answer only matching flows.
    */
-  private async liveFlows(): Promise<Flow[]> {
+  private async liveFlows(tids?: ReadonlySet<string>, pushed?: FlowFilter): Promise<Flow[]> {
     const byUUID = new Map<string, Flow>();
     for (const f of this.server.live.all()) byUUID.set(f.UUID!, f);
     const hub = this.hub;
     if (!hub) return [...byUUID.values()];
-    const hosts = Object.keys(this.ctx.status.snapshot('Agents'));
-    const replies = await Promise.all(hosts.map((h) => queryTable(hub, h, this.ctx)));
+    const agents = Object.keys(this.ctx.status.snapshot('Agents'));
+    const plan = tableQueryPlan(this.ctx.graph, agents, tids, pushed);
+    const replies = await Promise.all(
+      [...plan].map(([h, filter]) => queryTable(hub, h, filter, this.ctx)),
+    );
     for (const flows of replies) for (const f of flows) if (f.UUID) byUUID.set(f.UUID, f);
     return [...byUUID.values()];
   }
@@ -134,27 +181,14 @@ export class FlowServices {
     const store = this.opts.store;
     return {
       expireMs: num(this.ctx, 'flow.expire', 600) * 1000,
-      live: () => this.liveFlows(),
+      live: (tids, pushed) => this.liveFlows(tids, pushed as FlowFilter | undefined),
       ...(store
         ? {
             stored: async (range, tids, pushed) => {
-              const parts: unknown[] = [];
-              if (tids !== undefined)
-                parts.push({
-                  BoolFilter: {
-                    Op: 0,
-                    Filters: [...tids].map((t) => ({
-                      TermStringFilter: { Key: 'NodeTID', Value: t },
-                    })),
-                  },
-                });
-              if (pushed) parts.push(pushed);
-              const filter =
-                parts.length === 0
-                  ? undefined
-                  : parts.length === 1
-                    ? parts[0]
-                    : { BoolFilter: { Op: 1, Filters: parts } };
+              const filter = andFilters([
+                tids === undefined ? undefined : anyOfFilter('NodeTID', tids),
+                pushed as FlowFilter | undefined,
+              ]);
               return (await store.search({
                 range,
                 ...(filter ? { filter } : {}),

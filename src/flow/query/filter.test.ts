@@ -155,6 +155,9 @@ describe('flow filter evaluator', () => {
     });
     assert.equal(decideFilter(not, { NodeTID: 'tid-a' }), false);
     assert.equal(decideFilter(not, { NodeTID: 'tid-b' }), true);
+    const none = checkFilter(anyOfFilter('NodeTID', []));
+    assert.equal(decideFilter(none, {}), false, 'no TID selects nothing');
+    assert.equal(FLOWS.filter((f) => evalFilter(none, f)).length, 0);
   });
 
   it('the pushed-down filter of Has() parameters selects a superset of the Gremlin answer', async () => {

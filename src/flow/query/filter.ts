@@ -273,8 +273,12 @@ export function andFilters(parts: readonly (FlowFilter | undefined)[]): FlowFilt
   return { BoolFilter: { Op: 1, Filters: set } };
 }
 
-/** A filter selecting the flows whose `key` is one of `values` (Skydive's NewOrTermStringFilter). */
+/**
+ * A filter selecting the flows whose `key` is one of `values` (Skydive's NewOrTermStringFilter);
+ * with no value, one that selects nothing (an empty OR would select everything, as in Skydive).
+ */
 export function anyOfFilter(key: string, values: Iterable<string>): FlowFilter {
   const terms = [...values].map((v) => ({ TermStringFilter: { Key: key, Value: v } }));
+  if (terms.length === 0) return { BoolFilter: { Op: 2, Filters: [{ BoolFilter: { Op: 0 } }] } };
   return terms.length === 1 ? terms[0]! : { BoolFilter: { Op: 0, Filters: terms } };
 }
