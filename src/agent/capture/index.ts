@@ -9,6 +9,7 @@ import {
   decodeTableQuery,
   encodeFlowSet,
   encodeTableReply,
+  type Flow,
   type TableQuery,
 } from '../../protocol/flow.js';
 import { checkFilter, type FilterNode } from '../../flow/query/filter.js';
@@ -60,6 +61,10 @@ export interface TableQueryStats {
   flowsSent: number;
   /** Capture tables not read at all: their node TID and capture ID alone excluded them. */
   capturesSkipped: number;
+  /** Replies cut to fit the analyzers' message limit (analyzer.max_body_size)… */
+  repliesTruncated: number;
+  /** …and the matching flows left out of them. */
+  flowsTruncated: number;
 }
 
 /** The running capture side of an agent. */
@@ -74,7 +79,15 @@ export interface AgentCaptures {
 
 /** A new all-zero TableQueryStats. */
 export function newTableQueryStats(): TableQueryStats {
-  return { queries: 0, rejected: 0, flowsScanned: 0, flowsSent: 0, capturesSkipped: 0 };
+  return {
+    queries: 0,
+    rejected: 0,
+    flowsScanned: 0,
+    flowsSent: 0,
+    capturesSkipped: 0,
+    repliesTruncated: 0,
+    flowsTruncated: 0,
+  };
 }
 
 /** The checked filter of a TableQuery request (protobuf bytes, or its JSON in a JSON envelope). */
@@ -88,15 +101,32 @@ function tableQueryFilter(obj: unknown): FilterNode | undefined {
   return filter === undefined || filter === null ? undefined : checkFilter(filter, 'Query.Filter');
 }
 
+/** Room left in a message for the WebSocket envelope around a TableReply. */
+const ENVELOPE_BYTES = 1024;
+
+function encodeReply(flows: readonly Flow[]): Uint8Array {
+  let start = 0;
+  let end = 0;
+  for (const f of flows) {
+    if (start === 0 || f.Start < start) start = f.Start;
+    if (f.Last > end) end = f.Last;
+  }
+  const set = encodeFlowSet({ Flows: flows as Flow[], Start: start, End: end });
+  return encodeTableReply({ Status: 200, FlowSetBytes: [set] });
+}
+
 /**
  * Answers an analyzer's Flow/TableQuery: the table flows of every running capture that match its
  * SearchQuery's Filter, as one FlowSet in a TableReply (what a Skydive agent answers; sort, dedup
- * and paging are left to the analyzer, which merges the agents' answers).
+ * and paging are left to the analyzer, which merges the agents' answers). A reply over `maxBytes`
+ * (the analyzer's WebSocket limit, analyzer.max_body_size: it would close the link) keeps only as
+ * many flows as fit; the rest are counted in `flowsTruncated` and named in `error`.
  */
 export function answerTableQuery(
   manager: Pick<CaptureManager, 'queryFlows'>,
   msg: Pick<StructMessage, 'Type' | 'Obj'>,
   stats: TableQueryStats,
+  maxBytes = Number.POSITIVE_INFINITY,
 ): { status: number; reply: Uint8Array; error?: string } {
   let filter: FilterNode | undefined;
   try {
@@ -112,15 +142,25 @@ export function answerTableQuery(
   stats.queries++;
   stats.flowsScanned += r.scanned;
   stats.capturesSkipped += r.capturesSkipped;
-  stats.flowsSent += r.flows.length;
-  let start = 0;
-  let end = 0;
-  for (const f of r.flows) {
-    if (start === 0 || f.Start < start) start = f.Start;
-    if (f.Last > end) end = f.Last;
+  let flows = r.flows;
+  let reply = encodeReply(flows);
+  const limit = maxBytes - ENVELOPE_BYTES;
+  while (reply.length > limit && flows.length > 0) {
+    const keep = Math.min(
+      flows.length - 1,
+      Math.floor((flows.length * limit * 0.95) / reply.length),
+    );
+    flows = flows.slice(0, Math.max(0, keep));
+    reply = encodeReply(flows);
   }
-  const set = encodeFlowSet({ Flows: r.flows, Start: start, End: end });
-  return { status: 200, reply: encodeTableReply({ Status: 200, FlowSetBytes: [set] }) };
+  stats.flowsSent += flows.length;
+  if (flows.length === r.flows.length) return { status: 200, reply };
+  stats.repliesTruncated++;
+  stats.flowsTruncated += r.flows.length - flows.length;
+  const error =
+    `flow table reply truncated to ${flows.length} of ${r.flows.length} matching flows ` +
+    `to fit analyzer.max_body_size (${maxBytes} bytes)`;
+  return { status: 200, reply, error };
 }
 
 /** flow.* of the configuration, in ms. */
@@ -185,8 +225,12 @@ export function startCaptures(opts: {
   // (the analyzer pushes down the capture nodes' TIDs and what Has() can express).
   const queryStats = newTableQueryStats();
   opts.uplink.onRequest(Namespace.Flow, (msg, reply) => {
-    const r = answerTableQuery(manager, msg, queryStats);
-    if (r.error) logger.warn({ type: msg.Type, err: r.error }, 'flow table query refused');
+    const r = answerTableQuery(manager, msg, queryStats, settings.maxBodySize);
+    if (r.error)
+      logger.warn(
+        { type: msg.Type, err: r.error },
+        r.status === 200 ? 'flow table reply truncated' : 'flow table query refused',
+      );
     reply(FlowMessageType.TableResult, r.reply, r.status);
   });
   sender.start();

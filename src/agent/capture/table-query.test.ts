@@ -65,13 +65,14 @@ async function setup() {
       ),
     );
   const stats = newTableQueryStats();
-  const ask = (obj: unknown, type = 'TableQuery') => {
-    const r = answerTableQuery(m, { Type: type, Obj: obj }, stats);
+  const ask = (obj: unknown, type = 'TableQuery', maxBytes?: number) => {
+    const r = answerTableQuery(m, { Type: type, Obj: obj }, stats, maxBytes);
     const reply = decodeTableReply(r.reply);
     return {
       status: r.status,
       replyStatus: reply.Status,
       error: r.error,
+      bytes: r.reply.length,
       flows: reply.FlowSetBytes.flatMap((x) => decodeFlowSet(x).Flows),
     };
   };
@@ -97,6 +98,8 @@ describe('agent TableQuery answer', () => {
         flowsScanned: 0,
         flowsSent: 7,
         capturesSkipped: 1,
+        repliesTruncated: 0,
+        flowsTruncated: 0,
       });
     } finally {
       await s.m.close();
@@ -132,6 +135,34 @@ describe('agent TableQuery answer', () => {
       );
       assert.equal(s.stats.flowsSent, 2 + 12 + 1);
       assert.equal(s.stats.queries, 3);
+    } finally {
+      await s.m.close();
+    }
+  });
+
+  it('cuts a reply over the analyzers’ message limit to the flows that fit, and counts the rest', async () => {
+    const s = await setup();
+    try {
+      const full = answerTableQuery(
+        s.m,
+        { Type: 'TableQuery', Obj: s.query() },
+        newTableQueryStats(),
+      );
+      const limit = 1024 + Math.floor(full.reply.length / 2);
+      const r = s.ask(s.query(), 'TableQuery', limit);
+      assert.equal(r.status, 200);
+      assert.ok(r.bytes <= limit - 1024, 'room left for the envelope');
+      assert.ok(r.flows.length > 0 && r.flows.length < 12, `${r.flows.length} flows kept`);
+      assert.match(
+        r.error ?? '',
+        new RegExp(`truncated to ${r.flows.length} of 12 .*max_body_size`),
+      );
+      assert.equal(s.stats.repliesTruncated, 1);
+      assert.equal(s.stats.flowsTruncated, 12 - r.flows.length);
+      assert.equal(s.stats.flowsSent, r.flows.length);
+      const tiny = s.ask(s.query(), 'TableQuery', 10);
+      assert.equal(tiny.flows.length, 0, 'nothing fits: an empty FlowSet');
+      assert.equal(s.stats.flowsTruncated, 12 - r.flows.length + 12);
     } finally {
       await s.m.close();
     }
