@@ -162,13 +162,17 @@ export function updateMetric(f: StoredFlow): FlowMetricRow | undefined {
   return row;
 }
 
-/** Every metric row of a batch (all updates, not only the latest per UUID). */
+/**
+ * Every metric row of a batch (all updates, not only the latest per UUID), from valid flows only
+ * and ending no earlier than their flow's Start (what SQLite retention relies on); other rows are
+ * malformed and left out.
+ */
 export function metricRows(batch: readonly StoredFlow[]): Array<[string, FlowMetricRow]> {
   const out: Array<[string, FlowMetricRow]> = [];
   for (const f of batch) {
-    if (typeof f?.UUID !== 'string' || f.UUID === '') continue;
+    if (typeof f?.UUID !== 'string' || f.UUID === '' || !isInt(f.Start) || !isInt(f.Last)) continue;
     const m = updateMetric(f);
-    if (m) out.push([f.UUID, m]);
+    if (m && m.Last >= f.Start) out.push([f.UUID, m]);
   }
   return out;
 }

@@ -207,7 +207,11 @@ export function flowStoreSuite(name: string, factory: () => Promise<FlowStore>):
         });
         await s.insert([upd(1000, 2000, 100), upd(2000, 3000, 200)]);
         await s.insert([upd(3000, 4000, 300), upd(3000, 4000, 300)]);
-        await s.insert([{ UUID: 'old', Start: 100, Last: 200 }]);
+        await s.insert([
+          { ...upd(100, 200, 1), UUID: 'old', Start: 100 },
+          // malformed: a metric row ending before its flow started is left out
+          { ...upd(10, 20, 1), UUID: 'bad', Start: 5000, Last: 6000 },
+        ]);
         const inRange = await s.metrics({ filter: term('UUID', 'm') }, { from: 2500, to: 3500 });
         assert.deepEqual(Object.keys(inRange), ['m']);
         assert.deepEqual(
@@ -222,8 +226,9 @@ export function flowStoreSuite(name: string, factory: () => Promise<FlowStore>):
           all['m']?.reduce((n, m) => n + m.ABBytes, 0),
           600,
         );
-        assert.deepEqual(await s.prune(2500), { flows: 1, metrics: 1, rawPackets: 0 });
-        assert.deepEqual(ids(await s.search()), ['m']);
+        assert.deepEqual(await s.metricSeries(['bad']), {});
+        assert.deepEqual(await s.prune(2500), { flows: 1, metrics: 2, rawPackets: 0 });
+        assert.deepEqual(ids(await s.search()), ['m', 'bad']);
         assert.deepEqual(
           (await s.metrics())['m']?.map((m) => m.Start),
           [2000, 3000],

@@ -36,6 +36,7 @@ import type {
 import { openSqlite, type SqliteDatabase } from './database.js';
 import {
   FLOW_SCHEMA,
+  PRUNE_METRICS,
   migrateFlowSchema,
   registerFlowFunctions,
   sqliteDialect,
@@ -238,11 +239,16 @@ export class SqliteFlowStore implements FlowStore {
   }
 
   async prune(before: number): Promise<PruneResult> {
-    return this.db.transaction(() => ({
-      flows: this.db.prepare('DELETE FROM flows WHERE last < ?').run(before).changes,
-      metrics: this.db.prepare('DELETE FROM flow_metric_rows WHERE last < ?').run(before).changes,
-      rawPackets: this.db.prepare('DELETE FROM flow_raw_packets WHERE ts < ?').run(before).changes,
-    }))();
+    return this.db.transaction(() => {
+      let metrics = 0;
+      for (const sql of PRUNE_METRICS) metrics += this.db.prepare(sql).run({ t: before }).changes;
+      return {
+        flows: this.db.prepare('DELETE FROM flows WHERE last < ?').run(before).changes,
+        metrics,
+        rawPackets: this.db.prepare('DELETE FROM flow_raw_packets WHERE ts < ?').run(before)
+          .changes,
+      };
+    })();
   }
 
   async close(): Promise<void> {
