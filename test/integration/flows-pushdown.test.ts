@@ -20,7 +20,12 @@ let an: TestAnalyzer;
 let agent1: TestAgent;
 let agent2: TestAgent;
 /** Table flows per interface: sktest-pa 30, sktest-pb 50, sktest-pc 20. */
-const SIZES: Record<string, number> = { 'sktest-pa': 30, 'sktest-pb': 50, 'sktest-pc': 20 };
+const SIZES: Record<string, number> = {
+  'sktest-pa': 30,
+  'sktest-pb': 50,
+  'sktest-pc': 20,
+  'sktest-big': 2000,
+};
 const running = new Set<string>();
 
 /** A backend whose capture "table" is a fixed set of flows for its interface. */
@@ -135,5 +140,28 @@ describe('live Flows() filter push-down', SUITE, () => {
     assert.equal(wide.value, 19);
     assert.equal(wide.a2.flowsSent, 20);
     assert.equal(wide.a1.queries, 0);
+  });
+
+  test('an answer over the analyzer’s message limit is cut, and the agent stays connected', async () => {
+    // 2,000 flows are ~300 KB; both sides read the limit from analyzer.max_body_size.
+    const small = { 'analyzer.max_body_size': 64 * 1024 };
+    const an2 = await startTestAnalyzer(teardown, { logs: 'silent', overrides: small });
+    const big = await startTestAgent(teardown, {
+      analyzers: [an2.address],
+      captureBackend: tableBackend,
+      hostId: 'it-push-big',
+      overrides: small,
+    });
+    addInterface(big, 'sktest-big');
+    const client = an2.client();
+    await client.create('capture', { GremlinQuery: "G.V().Has('Name', 'sktest-big')" });
+    await settle(() => assert.ok(running.has('sktest-big'), 'capture running'));
+    const count = (await client.query('G.Flows().Count()')) as number;
+    assert.ok(count > 0 && count < 2000, `${count} flows`);
+    const st = big.captures.tableQueryStats();
+    assert.equal(st.repliesTruncated, 1);
+    assert.equal(st.flowsTruncated, 2000 - count);
+    assert.equal(await client.query('G.Flows().Count()'), count, 'the link survived');
+    assert.deepEqual(Object.keys(an2.context.status.snapshot('Agents')), ['it-push-big']);
   });
 });
