@@ -73,8 +73,16 @@ export interface FlowSource {
   expireMs: number;
 }
 
-/** A stored metric row: ABPackets, ABBytes, BAPackets, BABytes, Start, Last[, RTT]. */
-export type StoredMetric = Readonly<Record<string, number>>;
+/** A stored metric row (a flow update's LastUpdateMetric). */
+export interface StoredMetric {
+  ABPackets: number;
+  ABBytes: number;
+  BAPackets: number;
+  BABytes: number;
+  Start: number;
+  Last: number;
+  RTT?: number;
+}
 
 /** A stored raw packet (skydive-compat §4.6 shape: Data in base64). */
 export interface StoredPacket {
