@@ -15,7 +15,12 @@ import type { ResourceStore } from '../../storage/resource-store.js';
 import type { AnalyzerContext } from '../context.js';
 import { OnDemandController } from '../ondemand/controller.js';
 import type { AnalyzerWebSocketHub } from '../ws/index.js';
-import { flowExtensions, type FlowSource } from '../../flow/query/extension.js';
+import {
+  flowExtensions,
+  type FlowSource,
+  type StoredMetric,
+  type StoredPacket,
+} from '../../flow/query/extension.js';
 import { andFilters, anyOfFilter } from '../../flow/query/filter.js';
 import {
   decodeFlowSet,
@@ -39,6 +44,16 @@ export interface FlowStoreLike {
     filter?: unknown;
     range?: { from: number; to: number };
   }): Promise<Record<string, unknown>[]>;
+  /** Per UUID, the metric rows recorded inside the range (FlowStore.metricSeries). */
+  metricSeries?(
+    uuids: readonly string[],
+    range?: { from: number; to: number },
+  ): Promise<Record<string, StoredMetric[]>>;
+  /** Per UUID, the raw packets captured inside the range (FlowStore.rawPackets). */
+  rawPackets?(
+    uuids: readonly string[],
+    range?: { from: number; to: number },
+  ): Promise<Record<string, StoredPacket[]>>;
 }
 
 /** Tuning of the flow side (tests shorten the delays). */
@@ -196,6 +211,9 @@ export class FlowServices {
             },
           }
         : {}),
+      // Metrics()/RawPackets() under At/Context: the series the store recorded
+      ...(store?.metricSeries ? { storedMetrics: store.metricSeries.bind(store) } : {}),
+      ...(store?.rawPackets ? { storedRawPackets: store.rawPackets.bind(store) } : {}),
     };
   }
 
