@@ -21,7 +21,7 @@ import {
   type StoredMetric,
   type StoredPacket,
 } from '../../flow/query/extension.js';
-import { andFilters, anyOfFilter } from '../../flow/query/filter.js';
+import { andFilters, anyOfFilter, widenFilter } from '../../flow/query/filter.js';
 import {
   decodeFlowSet,
   decodeTableReply,
@@ -131,6 +131,9 @@ export function tableQueryPlan(
   return plan;
 }
 
+/** Filter members agents may not evaluate as we do (see widenFilter). */
+const NOT_ON_AGENTS: ReadonlySet<keyof FlowFilter> = new Set(['TermBoolFilter']);
+
 /** Stores flows (already in their Skydive JSON form). */
 function storeSink(store: FlowStoreLike): FlowSink {
   return { insert: (flows) => store.insert(flows) };
@@ -183,7 +186,9 @@ export class FlowServices {
     const hub = this.hub;
     if (!hub) return [...byUUID.values()];
     const agents = Object.keys(this.ctx.status.snapshot('Agents'));
-    const plan = tableQueryPlan(this.ctx.graph, agents, tids, pushed);
+    // A Skydive agent's flows never match a TermBoolFilter: leave those terms to the step.
+    const live = widenFilter(pushed, NOT_ON_AGENTS);
+    const plan = tableQueryPlan(this.ctx.graph, agents, tids, live);
     const replies = await Promise.all(
       [...plan].map(([h, filter]) => queryTable(hub, h, filter, this.ctx)),
     );

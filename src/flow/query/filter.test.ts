@@ -16,6 +16,7 @@ import {
   decideFilter,
   evalFilter,
   normalizeKey,
+  widenFilter,
   type FlowFilter,
 } from './filter.js';
 import { storeFilter } from './store-filter.js';
@@ -177,5 +178,23 @@ describe('flow filter evaluator', () => {
       assert.ok(selected.length < FLOWS.length, `${text}: the pushed filter selects`);
       for (const u of viaGremlin) assert.ok(selected.includes(u), `${text}: ${u} pushed away`);
     }
+  });
+
+  it('widens a filter by dropping members and still selects a superset', () => {
+    const drop = new Set(['TermBoolFilter'] as const);
+    const b: FlowFilter = { TermBoolFilter: { Key: 'DNS.QR', Value: true } };
+    const t: FlowFilter = { TermStringFilter: { Key: 'NodeTID', Value: 'tid-a' } };
+    const g: FlowFilter = { GtInt64Filter: { Key: 'ICMP.ID', Value: 2 } };
+    assert.equal(widenFilter(b, drop), undefined);
+    assert.equal(widenFilter(t, drop), t);
+    const and = { BoolFilter: { Op: 1, Filters: [t, b, g] } };
+    assert.deepEqual(widenFilter(and, drop), { BoolFilter: { Op: 1, Filters: [t, g] } });
+    assert.equal(widenFilter({ BoolFilter: { Op: 'AND', Filters: [b] } }, drop), undefined);
+    const or = { BoolFilter: { Op: 0, Filters: [t, b] } };
+    assert.equal(widenFilter(or, drop), undefined, 'an OR loses a member: pushed as nothing');
+    const nested = { BoolFilter: { Op: 1, Filters: [g, or] } };
+    assert.deepEqual(widenFilter(nested, drop), { BoolFilter: { Op: 1, Filters: [g] } });
+    assert.equal(widenFilter({ BoolFilter: { Op: 2, Filters: [b] } }, drop), undefined);
+    assert.equal(widenFilter(nested, new Set()), nested, 'nothing to drop: the same filter');
   });
 });

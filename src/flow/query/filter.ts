@@ -274,6 +274,34 @@ export function andFilters(parts: readonly (FlowFilter | undefined)[]): FlowFilt
 }
 
 /**
+ * The filter without its `drop` members, widened so that it still selects a superset: a dropped
+ * term of an AND is left out, an OR or NOT holding one is left out whole; undefined when nothing
+ * remains. Used where a receiver evaluates some members differently (Skydive's flows never match
+ * a TermBoolFilter: Flow.GetFieldBool knows no field).
+ */
+export function widenFilter(
+  f: FlowFilter | undefined,
+  drop: ReadonlySet<keyof FlowFilter>,
+): FlowFilter | undefined {
+  if (f === undefined) return undefined;
+  const b = f.BoolFilter;
+  if (!b) {
+    for (const k of Object.keys(f) as (keyof FlowFilter)[])
+      if (f[k] != null && drop.has(k)) return undefined;
+    return f;
+  }
+  const subs = b.Filters ?? [];
+  const kept = subs.map((s) => widenFilter(s, drop));
+  const op = String(b.Op ?? 0).toUpperCase();
+  if (op === '1' || op === 'AND') {
+    const rest = kept.filter((s): s is FlowFilter => s !== undefined);
+    if (rest.length === 0) return undefined;
+    return rest.length === subs.length ? f : { BoolFilter: { Op: 1, Filters: rest } };
+  }
+  return kept.every((s, i) => s === subs[i]) ? f : undefined;
+}
+
+/**
  * A filter selecting the flows whose `key` is one of `values` (Skydive's NewOrTermStringFilter);
  * with no value, one that selects nothing (an empty OR would select everything, as in Skydive).
  */
