@@ -22,9 +22,18 @@ const BATCH = Number(process.env['BATCH'] ?? 1000);
 const ITER = Number(process.env['ITER'] ?? 20);
 const WITH_PG = process.env['PG'] !== '0' && postgresAvailable();
 
-// Two rounds: every flow, then an update of every flow (Last moved on), as agents resend them.
+// Two rounds: every flow, then an update of every flow (Last moved on, a new metric slice), as
+// agents resend them every flow.update: each write is a flow state and one metric row.
 const first = generateFlows(N, 11);
-const updates = first.map((f) => ({ ...f, Last: f.Last + 1000 }));
+const updates = first.map((f) => ({
+  ...f,
+  Last: f.Last + 1000,
+  LastUpdateMetric: {
+    ...(f['LastUpdateMetric'] as Record<string, number>),
+    Start: f.Last,
+    Last: f.Last + 1000,
+  },
+}));
 const batches: StoredFlow[][] = [];
 for (const round of [first, updates])
   for (let i = 0; i < round.length; i += BATCH) batches.push(round.slice(i, i + BATCH));
