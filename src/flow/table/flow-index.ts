@@ -35,6 +35,47 @@ export const F_TCPM = 4;
 export const NET_SHIFT = 4;
 export const TRANS_SHIFT = 8;
 
+/**
+ * Doubles per flow row in FlowIndex.cold: what a flow keeps besides its per-packet fields (digests
+ * as unsigned 32-bit halves, ids, times, ICMP fields, the previous tick's counters and the
+ * LastUpdateMetric). Read through FlowEntry's accessors.
+ */
+export const COLD = 36;
+export const C_L2H = 0;
+export const C_L2L = 1;
+export const C_L3H = 2;
+export const C_L3L = 3;
+export const C_UH = 4;
+export const C_UL = 5;
+export const C_PH = 6;
+export const C_PL = 7;
+export const C_HASPARENT = 8;
+export const C_LINKID = 9;
+export const C_NETID = 10;
+export const C_TRANSB = 11;
+export const C_ICMPTYPE = 12;
+export const C_ICMPCODE = 13;
+export const C_ICMPID = 14;
+export const C_START = 15;
+export const C_BASE = 16;
+export const C_LABP = 17;
+export const C_LABB = 18;
+export const C_LBAP = 19;
+export const C_LBAB = 20;
+export const C_FINISH = 21;
+export const C_IPFRAG = 22;
+export const C_IPFRAGERR = 23;
+export const C_RAWCAP = 24;
+/** LastUpdateMetric: present (1/0), the counters, Start, Last, RTT (0 = none). */
+export const C_LU = 25;
+export const C_LU_ABP = 26;
+export const C_LU_ABB = 27;
+export const C_LU_BAP = 28;
+export const C_LU_BAB = 29;
+export const C_LU_START = 30;
+export const C_LU_LAST = 31;
+export const C_LU_RTT = 32;
+
 /** Int32 slots per table slot: hash high, hash low, entry id (−1 = empty), unused. */
 const SLOT = 4;
 
@@ -86,6 +127,8 @@ export class FlowIndex {
   addr = new Uint8Array(0);
   /** Per-packet fields by entry id (rows of HOT doubles, see H_*). */
   hot = new Float64Array(0);
+  /** The other numbers of each flow by entry id (rows of COLD doubles, see C_*). */
+  cold = new Float64Array(0);
   private cap = 0;
   private entries: (FlowEntry | null)[] = [];
   /** Per id: hash high, hash low. */
@@ -152,6 +195,10 @@ export class FlowIndex {
     this.place(id, hi, lo);
     this.size++;
     this.hot.fill(0, id * HOT, id * HOT + HOT);
+    const c = id * COLD;
+    this.cold.fill(0, c, c + COLD);
+    this.cold[c + C_ICMPTYPE] = -1;
+    this.cold[c + C_IPFRAG] = -1;
     this.hot[id * HOT + H_STAMP] = ++this.clock;
     this.linkHead(id);
   }
@@ -263,6 +310,9 @@ export class FlowIndex {
     const hot = new Float64Array(cap * HOT);
     hot.set(this.hot);
     this.hot = hot;
+    const cold = new Float64Array(cap * COLD);
+    cold.set(this.cold);
+    this.cold = cold;
     const idHash = new Int32Array(cap * 2);
     idHash.set(this.idHash);
     this.idHash = idHash;

@@ -14,7 +14,7 @@ import {
 } from '../decode/layers.js';
 import type { DecodedFrame } from '../decode/layers.js';
 import type { PacketBatch } from '../packet.js';
-import type { Flow, FlowMetric, Stats } from '../../protocol/flow.js';
+import type { Flow, Stats } from '../../protocol/flow.js';
 import { emptyTCPMetric } from '../../protocol/flow.js';
 import { FrameDecoder } from '../decode/decode.js';
 import { FlowEntry, Proto } from './entry.js';
@@ -55,6 +55,12 @@ const EXTRA_DNS = 2;
 const EXTRA_DHCP = 4;
 const TWO32 = 4294967296;
 
+/** A LayersPath and its last name (the default Application). */
+interface PathNames {
+  readonly path: string;
+  readonly app: string;
+}
+
 /** Skydive's flow table over decoded frames. */
 export class FlowTable {
   readonly counters: FlowTableCounters = newCounters();
@@ -79,6 +85,8 @@ export class FlowTable {
   private readonly udpApps: Map<number, string>;
   private readonly keepRemoved: boolean;
   private removed: Flow[] = [];
+  /** LayersPath strings by layer sequence (see pathNames). */
+  private readonly paths = new Map<number, PathNames>();
   private updateVersion = 0;
   private lastUpdate = 0;
   private lastExpire = 0;
@@ -266,6 +274,7 @@ export class FlowTable {
       this.flowDropped++;
     }
     const e = new FlowEntry(this.index);
+    this.index.insert(e, hashHi, hashLo);
     const h = this.hasher.reset();
     h.update(ks.bytes, 0, ks.l3Len).digest();
     e.l3Hi = h.hi;
@@ -293,7 +302,6 @@ export class FlowTable {
     if (this.base < 0) this.base = start;
     e.start = start;
     e.base = this.base;
-    this.index.insert(e, hashHi, hashLo);
     e.lastRel = start - this.base;
     const addr = this.index.addr;
     this.describe(e, f, last, addr);
@@ -337,9 +345,9 @@ export class FlowTable {
               0xfff);
       e.linkID = id;
     }
-    e.layersPath = layersPath(f, sp.from, sp.to);
-    const slash = e.layersPath.lastIndexOf('/');
-    e.application = slash >= 0 ? e.layersPath.slice(slash + 1) : e.layersPath;
+    const names = this.pathNames(f, sp.from, sp.to);
+    e.layersPath = names.path;
+    e.application = names.app;
     if (sp.net >= 0) {
       const o = f.offsets[sp.net] as number;
       const is4 = f.types[sp.net] === Layer.IPv4;
@@ -386,6 +394,25 @@ export class FlowTable {
       }
       this.describeTransport(e, f);
     }
+  }
+
+  /**
+   * LayersPath and its last name for layers [from, to), shared by every flow of the same layer
+   * sequence (one string per sequence rather than per flow).
+   */
+  private pathNames(f: DecodedFrame, from: number, to: number): PathNames {
+    let key = -1;
+    if (to - from <= 6) {
+      key = to - from;
+      for (let k = from; k < to; k++) key = key * 256 + (f.types[k] as number);
+      const known = this.paths.get(key);
+      if (known !== undefined) return known;
+    }
+    const path = layersPath(f, from, to);
+    const slash = path.lastIndexOf('/');
+    const names: PathNames = { path, app: slash >= 0 ? path.slice(slash + 1) : path };
+    if (key >= 0 && this.paths.size < 4096) this.paths.set(key, names);
+    return names;
   }
 
   private describeTransport(e: FlowEntry, f: DecodedFrame): void {
@@ -444,17 +471,17 @@ export class FlowTable {
   }
 
   private updateMetric(e: FlowEntry, start: number, last: number): void {
-    if (e.lastUpdate === null) start = e.start;
-    const m: FlowMetric = {
-      ABPackets: e.abPackets - e.lAbPackets,
-      ABBytes: e.abBytes - e.lAbBytes,
-      BAPackets: e.baPackets - e.lBaPackets,
-      BABytes: e.baBytes - e.lBaBytes,
-      Start: start,
-      Last: last,
-    };
-    if (e.rtt) m.RTT = e.rtt;
-    e.lastUpdate = m;
+    if (!e.hasLastUpdate) start = e.start;
+    e.setLastUpdate(
+      e.abPackets - e.lAbPackets,
+      e.abBytes - e.lAbBytes,
+      e.baPackets - e.lBaPackets,
+      e.baBytes - e.lBaBytes,
+      start,
+      last,
+      e.rtt,
+      false,
+    );
   }
 
   /**
@@ -478,20 +505,7 @@ export class FlowTable {
         e.finishType = 1;
         gone = true;
         this.counters.flowsAppTimeout++;
-      } else if (e.lastUpdate !== null) {
-        const m = e.lastUpdate;
-        m.ABPackets = m.ABBytes = m.BAPackets = m.BABytes = 0;
-        m.Start = from;
-        m.Last = now;
-      } else
-        e.lastUpdate = {
-          ABPackets: 0,
-          ABBytes: 0,
-          BAPackets: 0,
-          BABytes: 0,
-          Start: from,
-          Last: now,
-        };
+      } else e.setLastUpdate(0, 0, 0, 0, from, now, 0, e.hasLastUpdate);
       e.lAbPackets = e.abPackets;
       e.lAbBytes = e.abBytes;
       e.lBaPackets = e.baPackets;
