@@ -158,7 +158,7 @@ export function updateMetric(f: StoredFlow): FlowMetricRow | undefined {
     Start: m['Start'],
     Last: m['Last'],
   };
-  if (isInt(m['RTT'])) row.RTT = m['RTT'];
+  if (isInt(m['RTT']) && m['RTT'] !== 0) row.RTT = m['RTT']; // omitempty, as Skydive's JSON
   return row;
 }
 
