@@ -33,6 +33,8 @@ const bad = (what: string): InvalidArgumentError =>
   new InvalidArgumentError('SKY_ERR_INVALID_FILTER', `invalid flow query: ${what}`);
 
 const isInt = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+/** What a stored integer must be: the SQL backends keep int64 columns (a fraction would fail). */
+const isInteger = (n: unknown): n is number => Number.isSafeInteger(n);
 
 /**
  * Checks a query.
@@ -114,7 +116,10 @@ export function finish(
   return out;
 }
 
-/** A batch reduced to valid flows, one per UUID (greatest Last; a later entry wins a tie). */
+/**
+ * A batch reduced to valid flows (a string UUID, integer Start and Last), one per UUID (greatest
+ * Last; a later entry wins a tie).
+ */
 export function latestPerUUID(batch: readonly StoredFlow[]): {
   flows: StoredFlow[];
   rejected: number;
@@ -127,8 +132,8 @@ export function latestPerUUID(batch: readonly StoredFlow[]): {
       typeof f !== 'object' ||
       typeof f.UUID !== 'string' ||
       f.UUID === '' ||
-      !isInt(f.Start) ||
-      !isInt(f.Last)
+      !isInteger(f.Start) ||
+      !isInteger(f.Last)
     ) {
       rejected++;
       continue;
@@ -148,8 +153,9 @@ export function latestPerUUID(batch: readonly StoredFlow[]): {
 /** The metric row of one flow update, when it carries a well-formed `LastUpdateMetric`. */
 export function updateMetric(f: StoredFlow): FlowMetricRow | undefined {
   const m = f['LastUpdateMetric'] as Record<string, unknown> | undefined;
-  if (!m || typeof m !== 'object' || !isInt(m['Start']) || !isInt(m['Last'])) return undefined;
-  const n = (k: string): number => (isInt(m[k]) ? m[k] : 0);
+  if (!m || typeof m !== 'object' || !isInteger(m['Start']) || !isInteger(m['Last']))
+    return undefined;
+  const n = (k: string): number => (isInteger(m[k]) ? m[k] : 0);
   const row: FlowMetricRow = {
     ABPackets: n('ABPackets'),
     ABBytes: n('ABBytes'),
@@ -158,7 +164,7 @@ export function updateMetric(f: StoredFlow): FlowMetricRow | undefined {
     Start: m['Start'],
     Last: m['Last'],
   };
-  if (isInt(m['RTT']) && m['RTT'] !== 0) row.RTT = m['RTT']; // omitempty, as Skydive's JSON
+  if (isInteger(m['RTT']) && m['RTT'] !== 0) row.RTT = m['RTT']; // omitempty, as Skydive's JSON
   return row;
 }
 
@@ -170,7 +176,8 @@ export function updateMetric(f: StoredFlow): FlowMetricRow | undefined {
 export function metricRows(batch: readonly StoredFlow[]): Array<[string, FlowMetricRow]> {
   const out: Array<[string, FlowMetricRow]> = [];
   for (const f of batch) {
-    if (typeof f?.UUID !== 'string' || f.UUID === '' || !isInt(f.Start) || !isInt(f.Last)) continue;
+    if (typeof f?.UUID !== 'string' || f.UUID === '' || !isInteger(f.Start)) continue;
+    if (!isInteger(f.Last)) continue;
     const m = updateMetric(f);
     if (m && m.Last >= f.Start) out.push([f.UUID, m]);
   }
@@ -195,7 +202,9 @@ function rawPacket(p: unknown): StoredRawPacket | undefined {
   const r = p as Record<string, unknown>;
   const { Timestamp, Index, Data } = r;
   const link = r['LinkType'] ?? 1;
-  if (!Number.isSafeInteger(Timestamp) || !Number.isSafeInteger(link)) return undefined;
+  if (!Number.isSafeInteger(Timestamp)) return undefined;
+  if (!Number.isInteger(link) || (link as number) < 0 || (link as number) > 0x7fffffff)
+    return undefined;
   if (!Number.isInteger(Index) || (Index as number) < 1) return undefined;
   if ((Index as number) > MAX_RAW_PACKETS_PER_FLOW) return undefined;
   if (typeof Data !== 'string' || Data.length > MAX_DATA || !BASE64.test(Data)) return undefined;

@@ -175,8 +175,14 @@ export function flowStoreSuite(name: string, factory: () => Promise<FlowStore>):
           { ...base, Last: 40, Metric: { ABBytes: 4 } },
           { UUID: '', Start: 1, Last: 2 },
           { UUID: 'v', Start: 'x' as unknown as number, Last: 2 },
+          { UUID: 'w', Start: 1, Last: 2.5 },
         ]);
-        assert.deepEqual(r, { stored: 0, rejected: 2, rawPacketsRejected: 0 });
+        assert.deepEqual(r, { stored: 0, rejected: 3, rawPacketsRejected: 0 });
+        // a fractional counter reads 0 rather than failing an int64 column
+        const frac = { ABPackets: 1.5, ABBytes: 2, BAPackets: 0, BABytes: 0, Start: 10, Last: 20 };
+        await s.insert([{ UUID: 'x', Start: 10, Last: 20, LastUpdateMetric: frac }]);
+        assert.equal((await s.metricSeries(['x']))['x']?.[0]?.ABPackets, 0);
+        await s.prune(21);
         assert.deepEqual((await s.search())[0]?.['Metric'], { ABBytes: 5 }, 'older state ignored');
         await s.insert([
           { ...base, Last: 60, Metric: { ABBytes: 6 } },
@@ -338,11 +344,12 @@ export function flowStoreSuite(name: string, factory: () => Promise<FlowStore>):
             pkt(65, 2700),
             pkt(4, 2800, 'not base64!'),
             { Index: 5, Data: b64(1) },
+            { ...pkt(6, 2900), LinkType: 2 ** 40 },
             null,
           ]),
           { UUID: 'q', Start: 1, Last: 2, LastRawPackets: 'nope' },
         ]);
-        assert.deepEqual(r2, { stored: 2, rejected: 0, rawPacketsRejected: 6 });
+        assert.deepEqual(r2, { stored: 2, rejected: 0, rawPacketsRejected: 7 });
         const [doc] = await s.search({ filter: term('UUID', 'r') });
         assert.equal(doc?.Last, 3000);
         assert.equal('LastRawPackets' in (doc ?? {}), false, 'not in the stored document');
