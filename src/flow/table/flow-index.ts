@@ -82,7 +82,8 @@ const SLOT = 4;
 /** The two halves of the last hashKey() (int32 each). */
 export const keyHash = new Int32Array(2);
 
-function mix(h: number, k: number): number {
+/** One Murmur3 mixing step of word k into h. */
+export function mix(h: number, k: number): number {
   k = Math.imul(k, 0xcc9e2d51);
   k = (k << 15) | (k >>> 17);
   h ^= Math.imul(k, 0x1b873593);
@@ -90,7 +91,8 @@ function mix(h: number, k: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-function fmix(h: number): number {
+/** Murmur3 finalizer. */
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -38,6 +38,7 @@ import {
   type FlowTableCounters,
   type FlowTableOptions,
 } from './options.js';
+import { fastKeyHash } from './fast-key.js';
 import { reassemble, updateFlow } from './packet-update.js';
 import {
   KeyScratch,
@@ -217,13 +218,18 @@ export class FlowTable {
     const ix = this.index;
     sp.locate(f, from, to, from === 0);
     sp.length = length;
-    if (!buildKey(f, sp, !this.l3Mode, parent >= 0 ? ix.entry(parent) : null, ks)) {
-      this.counters.emptyLevels++;
-      return parent;
+    const fast = parent < 0 && fastKeyHash(f, sp, !this.l3Mode);
+    if (!fast) {
+      if (!buildKey(f, sp, !this.l3Mode, parent >= 0 ? ix.entry(parent) : null, ks)) {
+        this.counters.emptyLevels++;
+        return parent;
+      }
+      hashKey(ks.bytes, ks.len);
     }
-    hashKey(ks.bytes, ks.len);
     let id = ix.find(keyHash[0] as number, keyHash[1] as number);
     if (id < 0) {
+      // a new flow: its digests need the key bytes
+      if (fast) buildKey(f, sp, !this.l3Mode, null, ks);
       id = this.create(f, keyHash[0] as number, keyHash[1] as number, parent, ts, last).id;
     } else {
       ix.touch(id);
