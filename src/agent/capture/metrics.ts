@@ -1,30 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 // Prometheus metrics of an agent's captures, read when scraped: packets received and dropped per
 // capture and interface, flow table size and created/expired/evicted flows, the flow sender.
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { scrapedMetric } from '../../api/metrics.js';
 import type { AgentCaptures } from './index.js';
+
+type CaptureEntry = ReturnType<AgentCaptures['manager']['list']>[number];
 
 /** Registers the capture metrics of `captures` on `registry`. */
 export function registerCaptureMetrics(registry: Registry, captures: AgentCaptures): void {
-  const labelNames = ['capture', 'interface', 'type'] as const;
-  const per = (
-    name: string,
-    help: string,
-    pick: (c: ReturnType<AgentCaptures['manager']['list']>[number]) => number | undefined,
-  ) =>
-    new Gauge({
+  const per = (name: string, help: string, pick: (c: CaptureEntry) => number | undefined) =>
+    scrapedMetric(registry, {
+      type: 'gauge',
       name: `skydive_capture_${name}`,
       help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const c of captures.manager.list()) {
-          const v = pick(c);
-          if (v !== undefined)
-            this.set({ capture: c.captureID, interface: c.ifName, type: c.type }, v);
-        }
-      },
+      labelNames: ['capture', 'interface', 'type'],
+      read: () =>
+        captures.manager
+          .list()
+          .map((c) => [{ capture: c.captureID, interface: c.ifName, type: c.type }, pick(c)]),
     });
   per('packets_received', 'Packets captured', (c) => c.counters.PacketsReceived);
   per(
@@ -40,25 +34,15 @@ export function registerCaptureMetrics(registry: Registry, captures: AgentCaptur
     'Flows evicted because the table was full (flow.max_entries)',
     (c) => c.table?.flowsEvicted,
   );
-  const sender = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name: `skydive_flow_sender_${name}`,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read());
-      },
-    });
   const s = () => captures.sender.stats();
-  sender('sent_total', 'Flow updates sent to analyzers', () => s().sent);
-  sender('dropped_total', 'Flow updates dropped while no analyzer took them', () => s().dropped);
-  new Gauge({
-    name: 'skydive_flow_sender_queued',
-    help: 'Flow updates waiting for an analyzer',
-    registers: [registry],
-    collect() {
-      this.set(s().queued);
-    },
-  });
+  const sender = (type: 'gauge' | 'counter', name: string, help: string, read: () => number) =>
+    scrapedMetric(registry, { type, name: `skydive_flow_sender_${name}`, help, read });
+  sender('counter', 'sent_total', 'Flow updates sent to analyzers', () => s().sent);
+  sender(
+    'counter',
+    'dropped_total',
+    'Flow updates dropped while no analyzer took them',
+    () => s().dropped,
+  );
+  sender('gauge', 'queued', 'Flow updates waiting for an analyzer', () => s().queued);
 }

@@ -1,31 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // Prometheus metrics of the analyzer's flow side, read when scraped: flow server counters (received,
 // stored, dropped…), live flows, per-capture statistics the agents report, on-demand counters.
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { scrapedMetric } from '../../api/metrics.js';
 import type { FlowServices } from './index.js';
 
 /** Registers the flow metrics of `flows` on `registry`. */
 export function registerFlowMetrics(registry: Registry, flows: FlowServices): void {
   const server = flows.server;
-  const counter = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name: `skydive_flow_${name}`,
-      help,
-      registers: [registry],
-      collect() {
-        this.reset();
-        this.inc(read());
-      },
-    });
-  const gauge = (name: string, help: string, read: () => number) =>
-    new Gauge({
-      name: `skydive_flow_${name}`,
-      help,
-      registers: [registry],
-      collect() {
-        this.set(read());
-      },
-    });
+  const metric = (type: 'gauge' | 'counter') => (name: string, help: string, read: () => number) =>
+    scrapedMetric(registry, { type, name: `skydive_flow_${name}`, help, read });
+  const counter = metric('counter');
+  const gauge = metric('gauge');
   const c = server.counters;
   counter('received_total', 'Flow updates received from agents and pcap uploads', () => c.received);
   counter('stored_total', 'Flow updates handed to the flow store', () => c.stored);
@@ -62,18 +48,17 @@ export function registerFlowMetrics(registry: Registry, flows: FlowServices): vo
     () => od()?.startFailures ?? 0,
   );
 
-  const labelNames = ['capture'] as const;
   const perCapture = (name: string, help: string, pick: (s: Record<string, number>) => number) =>
-    new Gauge({
+    scrapedMetric(registry, {
+      type: 'gauge',
       name: `skydive_capture_${name}`,
       help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const [id, s] of server.statsByCapture())
-          this.set({ capture: id }, pick(s as unknown as Record<string, number>));
-      },
+      labelNames: ['capture'],
+      read: () =>
+        Array.from(server.statsByCapture(), ([id, s]) => [
+          { capture: id },
+          pick(s as unknown as Record<string, number>),
+        ]),
     });
   perCapture(
     'packets_received',

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Prometheus metrics of the history pipeline: writer backlog and counters, retention passes, the
 // horizon. Values are read from the running service when Prometheus scrapes (no timers here).
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { scrapedMetric } from '../../api/metrics.js';
 import type { StorageStatus } from '../../protocol/index.js';
 
 /** Registers the history metrics on `registry`; `read` returns the current storage status. */
@@ -9,33 +10,24 @@ export function registerHistoryMetrics(
   registry: Registry,
   read: () => StorageStatus | Promise<StorageStatus>,
 ): void {
-  const labelNames = ['backend'] as const;
-  const gauge = (name: string, help: string, pick: (s: StorageStatus) => number | undefined) =>
-    new Gauge({
+  const metric = (
+    type: 'gauge' | 'counter',
+    name: string,
+    help: string,
+    pick: (s: StorageStatus) => number | undefined,
+  ) =>
+    scrapedMetric(registry, {
+      type,
       name: `skydive_history_${name}`,
       help,
-      labelNames,
-      registers: [registry],
-      async collect() {
+      labelNames: ['backend'],
+      read: async () => {
         const s = await read();
-        const v = pick(s);
-        this.reset();
-        if (v !== undefined) this.set({ backend: s.Backend }, v);
+        return [[{ backend: s.Backend }, pick(s)]];
       },
     });
-  // Counters kept by the service; a scrape copies them (reset, then add the current total).
-  const counter = (name: string, help: string, pick: (s: StorageStatus) => number) =>
-    new Counter({
-      name: `skydive_history_${name}`,
-      help,
-      labelNames,
-      registers: [registry],
-      async collect() {
-        const s = await read();
-        this.reset();
-        this.inc({ backend: s.Backend }, pick(s));
-      },
-    });
+  const gauge = metric.bind(null, 'gauge');
+  const counter = metric.bind(null, 'counter');
   gauge('backlog', 'Graph changes waiting to be written to the history store', (s) => s.Backlog);
   counter('written_total', 'Graph changes written to the history store', (s) => s.Written);
   counter('dropped_total', 'Graph changes dropped because the backlog was full', (s) => s.Dropped);
