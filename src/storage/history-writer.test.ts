@@ -24,6 +24,26 @@ async function until(cond: () => boolean, what: string, ms = 20_000): Promise<vo
 }
 
 describe('HistoryWriter', () => {
+  it('does not record the elements its skip predicate names', async () => {
+    const g = new Graph({ host: 'h1', origin: 'analyzer.h1' });
+    const store = new MemoryHistoryStore();
+    const w = new HistoryWriter(store, { flushIntervalMs: 60_000 });
+    const detach = w.attach(g, (el) => el.origin === 'analyzer.peer');
+    try {
+      const mine = g.newNode({ Name: 'mine', Type: 'device' });
+      const theirs = g.newNode({ Name: 'theirs', Type: 'device' }, { origin: 'analyzer.peer' });
+      g.newEdge(mine.id, theirs.id, { RelationType: 'layer2' }, { origin: 'analyzer.peer' });
+      g.addMetadata(theirs, 'MTU', 9000);
+      g.delNode(theirs.id);
+      g.addMetadata(mine, 'MTU', 1500);
+      // mine: added, updated; everything of analyzer.peer skipped
+      assert.equal(w.backlog, 2);
+    } finally {
+      detach();
+      await w.close();
+    }
+  });
+
   it('records a live graph into SQLite: adds, in-place updates and deletes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sktest-hwriter-'));
     let t = 1000;

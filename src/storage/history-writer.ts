@@ -143,10 +143,16 @@ export class HistoryWriter {
     return changeFromEvent(event, el, t || this.clock());
   }
 
-  /** Subscribes to the graph's six events; returns the function that unsubscribes. */
-  attach(graph: GraphEventSource): () => void {
+  /**
+   * Subscribes to the graph's six events; returns the function that unsubscribes. Events of an
+   * element for which `skip` returns true are not recorded (the analyzer skips what another
+   * analyzer replicated to it: that analyzer records it).
+   */
+  attach(graph: GraphEventSource, skip?: (el: GraphElement) => boolean): () => void {
     const offs = EVENTS.map((name) =>
-      graph.on(name, ((el: GraphElement) => this.push(this.changeOf(name, el))) as never),
+      graph.on(name, ((el: GraphElement) => {
+        if (skip?.(el) !== true) this.push(this.changeOf(name, el));
+      }) as never),
     );
     return () => offs.forEach((off) => off());
   }

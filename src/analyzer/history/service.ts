@@ -2,7 +2,7 @@
 // The analyzer's history: the store, the batched writer fed by the hub graph's events, background
 // retention, the HistoryProvider behind At()/Context(), and the `Storage` status they report.
 import type { Logger } from 'pino';
-import type { Graph } from '../../graph/index.js';
+import type { Graph, GraphElement } from '../../graph/index.js';
 import type { HistoryProvider } from '../../gremlin/index.js';
 import type { StorageStatus } from '../../protocol/index.js';
 import type { HistoryStore } from '../../storage/history-store.js';
@@ -17,6 +17,8 @@ export interface HistoryServiceOptions {
   retention?: RetentionSettings | undefined;
   writer?: HistoryWriterOptions | undefined;
   clock?: (() => number) | undefined;
+  /** Elements whose changes are not recorded (those another analyzer replicated here). */
+  skip?: ((el: GraphElement) => boolean) | undefined;
 }
 
 /**
@@ -75,7 +77,7 @@ export class AnalyzerHistory {
     } catch (err) {
       opts.logger.warn({ err: (err as Error).message }, 'history: could not close previous run');
     }
-    h.detach = h.writer.attach(graph);
+    h.detach = h.writer.attach(graph, opts.skip);
     h.retention.start();
     await h.refreshHorizon();
     return h;
