@@ -16,7 +16,7 @@ const layers = {
   config: [],
   api: ['graph', 'gremlin', 'protocol'],
   agent: ['api', 'graph', 'gremlin', 'probes', 'capture', 'flow', 'protocol', 'client', 'config'],
-  analyzer: ['api', 'graph', 'gremlin', 'flow', 'storage', 'protocol', 'config'],
+  analyzer: ['api', 'graph', 'gremlin', 'flow', 'storage', 'protocol', 'client', 'config'],
   cli: ['client', 'protocol', 'config', 'agent', 'analyzer', 'flow'],
 };
 /** folder → folders it may import types from, and nothing else. */
