@@ -57,6 +57,11 @@ export interface WsClientOptions extends AuthOptions {
    * default.
    */
   heartbeatTimeoutMs?: number | undefined;
+  /**
+   * Give up connect() (SKY_ERR_CLIENT_TIMEOUT, the socket destroyed) when the opening handshake
+   * (TCP, TLS and the WebSocket upgrade answer) takes longer than this. Off by default.
+   */
+  handshakeTimeoutMs?: number | undefined;
 }
 
 /** What the server said about itself in the upgrade response. */
@@ -115,6 +120,8 @@ export class WsClient extends EventEmitter<WsClientEvents> {
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private info: HandshakeInfo | undefined;
+  /** Aborts the connect() in progress (close() calls it). */
+  private abortConnect: ((err: Error) => void) | undefined;
 
   constructor(opts: WsClientOptions = {}) {
     super();
@@ -167,14 +174,32 @@ export class WsClient extends EventEmitter<WsClientEvents> {
         rejectUnauthorized: !tls?.insecure,
       });
       let settled = false;
+      const limit = this.opts.handshakeTimeoutMs;
+      const timer =
+        limit === undefined
+          ? undefined
+          : setTimeout(() => {
+              fail(
+                new ClientError(
+                  'SKY_ERR_CLIENT_TIMEOUT',
+                  `no answer to the WebSocket handshake from ${this.url} within ${limit} ms`,
+                ),
+              );
+            }, limit);
+      const done = () => {
+        settled = true;
+        clearTimeout(timer);
+        if (this.abortConnect === fail) this.abortConnect = undefined;
+      };
       const fail = (err: Error) => {
         if (settled) return;
-        settled = true;
+        done();
         socket.removeAllListeners();
         socket.on('error', () => {});
         socket.terminate();
         reject(err);
       };
+      this.abortConnect = fail;
       let info: HandshakeInfo = { remoteHost: '', remoteServiceType: '' };
       socket.once('upgrade', (res) => {
         info = {
@@ -202,7 +227,7 @@ export class WsClient extends EventEmitter<WsClientEvents> {
           );
           return;
         }
-        settled = true;
+        done();
         socket.removeAllListeners('error');
         this.attach(socket);
         this.info = info;
@@ -364,6 +389,9 @@ export class WsClient extends EventEmitter<WsClientEvents> {
     this.closing = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    this.abortConnect?.(
+      new ClientError('SKY_ERR_CLIENT_CONNECTION', `closed before ${this.url} answered`),
+    );
     const socket = this.socket;
     if (!socket || socket.readyState === WebSocket.CLOSED) {
       this.emit('close', 1000, '');

@@ -9,4 +9,4 @@ export {
   type UplinkRequestHandler,
 } from './uplink.js';
 export { ChangeLog } from './changes.js';
-export type { LinkTuning } from './link.js';
+export { DEFAULT_HANDSHAKE_TIMEOUT_MS, type LinkTuning } from './link.js';

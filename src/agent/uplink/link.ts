@@ -2,7 +2,7 @@
 // One analyzer of an agent: a protobuf WebSocket to /ws/agent/topology (§2.7), kept open. Lifecycle:
 //
 //   idle ──start──▶ connecting ──handshake ok──▶ connected ──lost──▶ waiting ──delay──▶ connecting
-//                       │ refused or unreachable                        ▲
+//                       │ refused, unreachable, or no handshake answer  ▲
 //                       └───────────────────────────────────────────────┘
 //   any ──close()──▶ closed
 //
@@ -12,6 +12,7 @@
 import type { Logger } from 'pino';
 import {
   ApiError,
+  ClientError,
   WsClient,
   backoffDelay,
   type AuthOptions,
@@ -27,6 +28,12 @@ import {
 } from '../../protocol/index.js';
 import type { ConnStatus } from '../../api/status.js';
 
+/**
+ * Default of `LinkTuning.handshakeTimeoutMs`. Skydive has no such setting (its dialer waits as long
+ * as the kernel lets it); ours matches Skydive's other WebSocket deadlines (write, request reply).
+ */
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
+
 /** Reconnection and liveness tuning of a link. */
 export interface LinkTuning {
   /** Base delay of the first retry (default 1000 ms, Skydive's reconnect period). */
@@ -38,6 +45,12 @@ export interface LinkTuning {
    * (default http.ws.ping_delay + pong_timeout: 7 s).
    */
   heartbeatMs: number;
+  /**
+   * Give up a connection attempt whose opening handshake (TCP, TLS, the WebSocket upgrade answer)
+   * takes longer than this (default 10 000 ms), then retry with the backoff: an analyzer that
+   * accepts TCP but never answers the upgrade must not hold the agent forever.
+   */
+  handshakeTimeoutMs: number;
   /** Random source in [0, 1) for the jitter (tests pin it). */
   random: () => number;
 }
@@ -72,6 +85,8 @@ export class AnalyzerLink {
   private remote: HandshakeInfo | undefined;
   /** Connection attempts since start. */
   attempts = 0;
+  /** Attempts given up because the analyzer did not answer the handshake in time. */
+  handshakeTimeouts = 0;
   /** Why the last attempt failed or the last connection ended. */
   lastError = '';
 
@@ -92,6 +107,7 @@ export class AnalyzerLink {
       cookies: opts.cookies,
       tls: opts.tls,
       heartbeatTimeoutMs: opts.tuning.heartbeatMs,
+      handshakeTimeoutMs: opts.tuning.handshakeTimeoutMs,
     });
     this.client.on('message', (msg) => this.events.message(this, msg));
     this.client.on('error', (err) => {
@@ -138,6 +154,8 @@ export class AnalyzerLink {
       },
       (err: Error) => {
         if (this.state !== 'connecting') return;
+        if (err instanceof ClientError && err.code === 'SKY_ERR_CLIENT_TIMEOUT')
+          this.handshakeTimeouts++;
         this.lastError =
           err instanceof ApiError ? `HTTP ${err.status}: ${err.message}` : err.message;
         this.retry();

@@ -20,7 +20,7 @@ import {
 } from '../../protocol/index.js';
 import type { ConnStatus } from '../../api/status.js';
 import { ChangeLog } from './changes.js';
-import { AnalyzerLink, type LinkTuning } from './link.js';
+import { AnalyzerLink, DEFAULT_HANDSHAKE_TIMEOUT_MS, type LinkTuning } from './link.js';
 
 /** Tuning of the uplink; every field has a default. */
 export interface UplinkTuning extends LinkTuning {
@@ -35,6 +35,7 @@ export const DEFAULT_UPLINK_TUNING: UplinkTuning = {
   minDelayMs: 1000,
   maxDelayMs: 30_000,
   heartbeatMs: 7000,
+  handshakeTimeoutMs: DEFAULT_HANDSHAKE_TIMEOUT_MS,
   random: Math.random,
   maxQueue: 10_000,
   maxPendingWrites: 1000,
@@ -67,6 +68,8 @@ export interface AnalyzerLinkStatus extends ConnStatus {
   /** Syncs sent because changes were dropped or the analyzer missed one (a 404 answer). */
   Resyncs: number;
   ConnectAttempts: number;
+  /** Attempts given up because the analyzer did not answer the WebSocket handshake in time. */
+  HandshakeTimeouts: number;
   LastError?: string;
 }
 
@@ -192,6 +195,7 @@ export class Uplink {
         Syncs: c.syncs,
         Resyncs: c.resyncs,
         ConnectAttempts: l.attempts,
+        HandshakeTimeouts: l.handshakeTimeouts,
         ...(l.lastError ? { LastError: l.lastError } : {}),
       };
     }
