@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// One accepted WebSocket peer: keepalive (§2.4), a bounded send path with per-tick write
-// coalescing, namespace filtering, request/reply by UUID, and decoding of incoming frames.
+// One accepted WebSocket peer: keepalive (§2.4), namespace filtering, request/reply by UUID,
+// decoding of incoming frames, closing; the bounded send path itself is in send-path.ts.
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
@@ -8,18 +8,12 @@ import { SkydiveError } from '../../graph/errors.js';
 import { replyTo, type StructMessage } from '../../protocol/ws-message.js';
 import type { ConnStatus } from '../status.js';
 import { decodeFrame, Outgoing } from './codec.js';
-import { FrameBatch } from './frame-batch.js';
 import type { ClientInfo } from './handshake.js';
 import type { TickFlusher } from './flusher.js';
+import { SendPath } from './send-path.js';
 
 /** Close code sent to a peer that does not read fast enough (RFC 6455 "try again later"). */
 export const CLOSE_OVERLOADED = 1013;
-
-/** Frames from this size on go through `ws` on their own rather than being copied into a batch. */
-const BATCH_MAX = 64 * 1024;
-/** Default of `ConnectionOptions.compressThreshold` (the hub's permessage-deflate threshold). */
-const COMPRESS_THRESHOLD = 1024;
-const WS_OPEN = 1;
 
 /** Tuning of one connection; `queueSize` and the keepalive come from settings.ws. */
 export interface ConnectionOptions {
@@ -49,36 +43,18 @@ interface PendingRequest {
  * away or misses its pong deadline. Outgoing messages are written straight into the socket
  * (corked until the end of the event-loop tick) while it holds less than `highWaterMark` bytes;
  * past that they wait in a queue of at most `queueSize` messages; one more is an overflow: the
- * message and the queue are counted as dropped and the peer is closed with 1013.
- * The frames of one tick are framed here into one buffer written just before the socket is
- * uncorked. With permessage-deflate negotiated, only messages below the compression threshold are
- * batched (uncompressed, as `ws` would send them); bigger ones go through `ws.send` to be
- * compressed, and while one is being compressed the next messages follow it through `ws.send`, so
- * the order on the wire is the order of sending.
+ * message and the queue are counted as dropped and the peer is closed with 1013 (SendPath).
  */
 export class WsConnection {
   readonly connectTime = new Date();
   /** Messages never delivered because the queue overflowed. */
   dropped = 0;
-  private readonly queue: Buffer[] = [];
-  private head = 0;
   private state: 'open' | 'closing' | 'closed' = 'open';
-  private readonly binary: boolean;
+  private readonly out: SendPath;
   private readonly pingTimer: NodeJS.Timeout;
   /** Armed when a ping reaches the socket with none outstanding; cleared by any sign of life. */
   private deadline: NodeJS.Timeout | undefined;
   private killTimer: NodeJS.Timeout | undefined;
-  private awaitingWrite = false;
-  /** Frames of this tick not yet written. */
-  private readonly batch: FrameBatch;
-  /** Messages from this size on bypass the batch. */
-  private readonly batchLimit: number;
-  /** True when permessage-deflate was negotiated. */
-  private readonly compressed: boolean;
-  /** Messages handed to `ws.send` on a compressed connection and not yet written by it. */
-  private inWs = 0;
-  /** The batch holds the write that crosses the high-water mark: pump once it is written. */
-  private batchCrosses = false;
   private handler: (msg: StructMessage) => void = () => {};
   private readonly closeListeners: (() => void)[] = [];
   private readonly pending = new Map<string, PendingRequest>();
@@ -90,21 +66,24 @@ export class WsConnection {
     readonly info: ClientInfo,
     private readonly opts: ConnectionOptions,
   ) {
-    this.binary = info.protocol === 'protobuf';
-    this.batch = new FrameBatch(this.binary ? 2 : 1);
-    this.compressed = ws.extensions !== '';
-    this.batchLimit = this.compressed
-      ? Math.min(BATCH_MAX, opts.compressThreshold ?? COMPRESS_THRESHOLD)
-      : BATCH_MAX;
     this.logger = opts.logger;
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     ws.on('pong', () => this.alive());
     ws.on('error', (err) => this.logger.info({ err: err.message }, 'websocket error'));
     ws.on('close', (code, reason) => this.closed(code, reason.toString()));
-    socket.on('drain', () => this.pump());
-    // Before ws reads what the peer sent (and maybe answers with a close frame or a pong), what
-    // this tick already sent it goes into the socket: the order on the wire stays that of ws.send.
-    socket.prependListener('data', this.flushBatch);
+    const { queueSize, highWaterMark, flusher, compressThreshold } = opts;
+    this.out = new SendPath(
+      ws,
+      socket,
+      {
+        queueSize,
+        highWaterMark,
+        flusher,
+        compressThreshold,
+        binary: info.protocol === 'protobuf',
+      },
+      () => this.state === 'open',
+    );
     this.pingTimer = setInterval(() => this.ping(), opts.pingDelayMs).unref();
     // A first ping at once: some clients (Firefox) wait for one before doing anything.
     this.ping();
@@ -121,7 +100,7 @@ export class WsConnection {
 
   /** Messages waiting in the queue (not yet handed to the socket). */
   get queueDepth(): number {
-    return this.queue.length - this.head;
+    return this.out.depth;
   }
 
   /** Sets the handler of received messages (replies to `request()` excluded). */
@@ -159,98 +138,14 @@ export class WsConnection {
 
   private push(frame: Buffer): boolean {
     if (this.state !== 'open') return false;
-    if (this.queue.length === this.head && this.buffered() < this.opts.highWaterMark) {
-      this.write(frame);
-      return true;
-    }
-    if (this.queueDepth >= this.opts.queueSize) {
-      this.overflow();
-      return false;
-    }
-    this.queue.push(frame);
-    return true;
-  }
-
-  /** Bytes handed to the socket or waiting in this tick's batch. */
-  private buffered(): number {
-    return this.ws.bufferedAmount + this.batch.bytes;
-  }
-
-  private write(frame: Buffer): void {
-    this.opts.flusher.cork(this.socket);
-    // The write that crosses the high-water mark reports when it reached the kernel: time to pump.
-    const crosses = this.buffered() + frame.length >= this.opts.highWaterMark;
-    const b = this.batch;
-    if (frame.length < this.batchLimit && this.inWs === 0) {
-      if (b.empty) this.opts.flusher.defer(this.flushBatch);
-      b.add(frame);
-      if (crosses && !this.awaitingWrite) this.awaitingWrite = this.batchCrosses = true;
-      return;
-    }
-    this.flushBatch();
-    const notify = crosses && !this.awaitingWrite;
-    if (notify) this.awaitingWrite = true;
-    // On a compressed connection `ws` may hold this message while deflating it: later messages
-    // follow it through ws.send until it is written (ws keeps them in order).
-    const track = this.compressed;
-    if (!notify && !track) {
-      this.ws.send(frame, { binary: this.binary });
-      return;
-    }
-    if (track) this.inWs++;
-    this.ws.send(frame, { binary: this.binary }, () => {
-      if (track) this.inWs--;
-      if (notify) {
-        this.awaitingWrite = false;
-        this.pump();
-      }
-    });
-  }
-
-  /** Writes this tick's batch (still corked: it goes out with the tick's other writes). */
-  private readonly flushBatch = (): void => {
-    const b = this.batch;
-    if (b.empty) return;
-    const notify = this.batchCrosses;
-    this.batchCrosses = false;
-    // As ws.send does, nothing more is written once a close frame went out or the socket is gone.
-    if (this.ws.readyState !== WS_OPEN) {
-      b.clear();
-      if (notify) this.awaitingWrite = false;
-      return;
-    }
-    const data = b.take();
-    if (!notify) this.socket.write(data);
-    else
-      this.socket.write(data, () => {
-        this.awaitingWrite = false;
-        this.pump();
-      });
-  };
-
-  /** Moves queued messages into the socket while it has room. */
-  private pump(): void {
-    if (this.state !== 'open') return;
-    const q = this.queue;
-    while (this.head < q.length && this.buffered() < this.opts.highWaterMark) {
-      const frame = q[this.head]!;
-      q[this.head++] = EMPTY;
-      this.write(frame);
-    }
-    if (this.head === q.length) {
-      q.length = 0;
-      this.head = 0;
-    } else if (this.head > 1024 && this.head * 2 > q.length) {
-      q.splice(0, this.head);
-      this.head = 0;
-    }
+    if (this.out.push(frame)) return true;
+    this.overflow();
+    return false;
   }
 
   private overflow(): void {
-    const lost = this.queueDepth + 1;
+    const lost = this.out.dropQueue() + 1;
     this.dropped += lost;
-    this.queue.length = 0;
-    this.head = 0;
     this.logger.warn(
       { dropped: lost, queueSize: this.opts.queueSize },
       'slow websocket peer: send queue overflow, closing',
@@ -327,7 +222,7 @@ export class WsConnection {
       const limit = this.opts.pingDelayMs + this.opts.pongTimeoutMs;
       this.deadline = setTimeout(() => this.terminate('no pong received in time'), limit).unref();
     });
-    this.pump();
+    this.out.pump();
   }
 
   /** The peer answered a ping or sent a message. */
@@ -345,7 +240,7 @@ export class WsConnection {
     if (this.state === 'closing') this.ws.terminate();
     if (this.state !== 'open') return;
     this.state = 'closing';
-    this.flushBatch();
+    this.out.flushBatch();
     this.ws.close(code, reason.slice(0, 120));
     const grace = Math.min(this.opts.pongTimeoutMs, 2000);
     this.killTimer = setTimeout(() => this.ws.terminate(), grace).unref();
@@ -364,9 +259,7 @@ export class WsConnection {
     clearInterval(this.pingTimer);
     this.alive();
     if (this.killTimer) clearTimeout(this.killTimer);
-    this.queue.length = 0;
-    this.head = 0;
-    this.batch.clear();
+    this.out.clear();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(closedError());
@@ -399,8 +292,6 @@ export class WsConnection {
     };
   }
 }
-
-const EMPTY = Buffer.alloc(0);
 
 function closedError(): SkydiveError {
   return new SkydiveError('unavailable', 'SKY_ERR_WS_CLOSED', 'websocket connection closed');
