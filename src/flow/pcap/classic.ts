@@ -82,9 +82,11 @@ export class ClassicParser {
       }
       if (end - pos < RECORD_HEADER + capLen) return pos;
       const start = pos + RECORD_HEADER;
-      this.sink.packet(
+      this.sink.record(
         h.linkType,
-        buf.subarray(start, start + capLen),
+        buf,
+        start,
+        capLen,
         sec * 1e6 + Math.floor(frac / fracDiv),
         wireLen < capLen ? capLen : wireLen,
       );

@@ -108,6 +108,24 @@ describe('pcapng', () => {
     }
   });
 
+  it('zero-copy: the same packets for every chunk size, the chunk reused after each push', () => {
+    const file = crafted();
+    for (let size = 1; size <= file.length; size++) {
+      const r = new PcapReader({ zeroCopy: true, batchPackets: 2 });
+      const chunk = new Uint8Array(size);
+      const got = [];
+      for (let at = 0; at < file.length; at += size) {
+        const n = Math.min(size, file.length - at);
+        chunk.set(file.subarray(at, at + n));
+        got.push(...flatten(r.push(chunk.subarray(0, n))));
+        chunk.fill(0xee);
+      }
+      got.push(...flatten(r.end()));
+      assert.deepEqual(got, EXPECTED, `chunks of ${size}`);
+      assert.equal(r.stats.errors, 0);
+    }
+  });
+
   it('counts a packet of an undeclared interface and a truncated block', () => {
     const w = new NgWriter().section(true).iface(1, 0).epb(4, 1, [1]).epb(0, 2, [2]);
     const file = w.bytes();

@@ -191,7 +191,7 @@ export class PcapngParser {
       return;
     }
     const micros = Number.isNaN(ts) ? 0 : Math.floor(ts / iface.unitsPerMicro) + iface.offsetMicros;
-    this.sink.packet(iface.linkType, buf.subarray(start, start + cap), micros, Math.max(wire, cap));
+    this.sink.record(iface.linkType, buf, start, cap, micros, Math.max(wire, cap));
   }
 
   private iface(id: number, offset: number): Iface | undefined {

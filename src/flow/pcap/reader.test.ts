@@ -214,6 +214,73 @@ describe('damaged pcap', () => {
   });
 });
 
+/**
+ * Reads `file` in zero-copy mode through one chunk buffer of `size` bytes that is overwritten after
+ * every push (as a file reader reusing its buffer does); flattens each push's batches at once.
+ */
+function readZeroCopy(file: Uint8Array, size: number, batchPackets = 3) {
+  const r = new PcapReader({ zeroCopy: true, batchPackets });
+  const chunk = new Uint8Array(size);
+  const got = [];
+  for (let at = 0; at < file.length; at += size) {
+    const n = Math.min(size, file.length - at);
+    chunk.set(file.subarray(at, at + n));
+    for (const b of r.push(chunk.subarray(0, n))) {
+      got.push(...flatten([b]));
+      r.recycle(b);
+    }
+    chunk.fill(0xee);
+  }
+  for (const b of r.end()) got.push(...flatten([b]));
+  return { r, got };
+}
+
+describe('zero-copy pcap streams', () => {
+  it('give the same packets as copies for every chunk size, the chunk reused', () => {
+    const file = sample();
+    const whole = flatten(readCapture(file).batches);
+    for (let size = 1; size <= file.length; size++) {
+      const { r, got } = readZeroCopy(file, size);
+      assert.deepEqual(got, whole, `chunks of ${size}`);
+      assert.equal(r.stats.errors, 0);
+      assert.equal(r.stats.packets, 5);
+    }
+  });
+
+  it(
+    'read every shared capture as the copying reader does',
+    {
+      skip: !haveTraces,
+    },
+    () => {
+      for (const file of Object.keys(TRACES)) {
+        const bytes = readFileSync(join(tracesDir, file));
+        const whole = flatten(readCapture(bytes).batches);
+        for (const size of [97, 1000, 65536]) {
+          const { r, got } = readZeroCopy(bytes, size, 64);
+          assert.deepEqual(got, whole, `${file} in chunks of ${size}`);
+          assert.equal(r.stats.errors, 0);
+        }
+      }
+    },
+  );
+
+  it('resync after damage as the copying reader does', () => {
+    const file = sample();
+    const second = 24 + 16 + 40;
+    new DataView(file.buffer).setUint32(second + 8, 0x7fffffff, true);
+    for (let size = 5; size < file.length; size += 11) {
+      const { r, got } = readZeroCopy(file, size);
+      assert.equal(r.stats.errors, 1, `chunks of ${size}`);
+      assert.equal(r.damage[0]?.offset, second);
+      assert.deepEqual(
+        got.map((p) => p.data[0]),
+        [1, 3, 4, 5],
+      );
+    }
+  });
+});
+
 describe('pcap writer', () => {
   it('round-trips batches, snap length and wire length', () => {
     const b = new PacketBatchBuilder(LinkType.ETHERNET);

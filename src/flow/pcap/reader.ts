@@ -13,6 +13,12 @@ export type { PcapDamage, PcapReaderStats } from './sink.js';
 export interface PcapReaderOptions {
   /** Packets per batch at most (default 1024). */
   batchPackets?: number;
+  /**
+   * Zero-copy batches: a batch's buffer is the chunk given to push() (or the reader's own buffer for
+   * records split across chunks) instead of a copy of each packet. Such batches are valid only until
+   * the next push()/flush()/end() and while the caller leaves its chunk unchanged. Default false.
+   */
+  zeroCopy?: boolean;
 }
 
 /** What a finished read gives (see readCapture). */
@@ -34,14 +40,18 @@ export class PcapReader {
   private readonly sink: BatchSink;
   private parser: ClassicParser | PcapngParser | undefined;
   /** Bytes kept from earlier chunks (a record split across chunks). */
-  private pending = new Uint8Array(0);
+  private pending: Uint8Array = new Uint8Array(0);
   private pendingLen = 0;
+  /** Zero-copy: the other pending buffer (split records move there; batches may view `pending`). */
+  private spare: Uint8Array | undefined;
+  private readonly zeroCopy: boolean;
   /** Stream offset of pending[0]. */
   private base = 0;
   private ended = false;
 
   constructor(opts: PcapReaderOptions = {}) {
-    this.sink = new BatchSink(Math.max(1, opts.batchPackets ?? 1024));
+    this.zeroCopy = opts.zeroCopy ?? false;
+    this.sink = new BatchSink(Math.max(1, opts.batchPackets ?? 1024), this.zeroCopy);
   }
 
   /** 'pcap', 'pcapng', or undefined before the first four bytes. */
@@ -82,6 +92,8 @@ export class PcapReader {
       const used = this.run(this.pending, this.pendingLen, false);
       this.keep(this.pending, used, this.pendingLen);
     }
+    // zero-copy batches view this chunk: none may wait for the next one
+    if (this.zeroCopy) this.sink.flush();
     return this.sink.drain();
   }
 
@@ -149,7 +161,14 @@ export class PcapReader {
       if (this.pending.length > 1 << 20) this.pending = new Uint8Array(0);
       return;
     }
-    if (buf === this.pending) {
+    if (buf === this.pending && this.zeroCopy) {
+      // this push's batches may view `pending`: the rest goes to the other buffer
+      let next = this.spare;
+      if (next === undefined || next.length < left) next = new Uint8Array(Math.max(left, 4096));
+      next.set(buf.subarray(used, end));
+      this.spare = this.pending;
+      this.pending = next;
+    } else if (buf === this.pending) {
       this.pending.copyWithin(0, used, end);
     } else {
       if (this.pending.length < left) this.pending = new Uint8Array(Math.max(left, 4096));

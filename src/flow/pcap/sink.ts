@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Where pcap/pcapng parsers put packets: one PacketBatchBuilder for the current link type, cut into
-// batches of at most `batchPackets` packets (or when the link type changes), and the damage records.
+// Where pcap/pcapng parsers put packets: one PacketBatchBuilder for the current link type (or, zero-copy,
+// an index over the parsed buffer), cut into batches of at most `batchPackets` packets (or when the
+// link type or buffer changes), and the damage records.
 import { PacketBatchBuilder, type PacketBatch } from '../packet.js';
+import { PacketIndexBuilder } from './index-builder.js';
 
 /** A problem found in a capture stream: counted, never thrown. `offset` is the byte offset. */
 export interface PcapDamage {
@@ -49,8 +51,36 @@ export class BatchSink {
     fileDrops: 0,
   };
   private builder: PacketBatchBuilder | undefined;
+  /** Zero-copy mode: batches index the parsed buffer. */
+  private readonly indexer: PacketIndexBuilder | undefined;
 
-  constructor(private readonly batchPackets: number) {}
+  constructor(
+    private readonly batchPackets: number,
+    zeroCopy = false,
+  ) {
+    if (zeroCopy) this.indexer = new PacketIndexBuilder(Math.min(batchPackets, 1024));
+  }
+
+  /** Adds packet buf[start, start + capLen): copied, or only indexed in zero-copy mode. */
+  record(
+    linkType: number,
+    buf: Uint8Array,
+    start: number,
+    capLen: number,
+    tsMicros: number,
+    wireLen: number,
+  ): void {
+    const ix = this.indexer;
+    if (ix === undefined) {
+      this.packet(linkType, buf.subarray(start, start + capLen), tsMicros, wireLen);
+      return;
+    }
+    if (ix.count > 0 && (ix.linkType !== linkType || ix.buffer !== buf)) this.flush();
+    ix.add(linkType, buf, start, capLen, tsMicros, wireLen);
+    this.stats.packets++;
+    this.stats.bytes += capLen;
+    if (ix.count >= this.batchPackets) this.flush();
+  }
 
   /** Adds one packet (copied). */
   packet(linkType: number, data: Uint8Array, tsMicros: number, wireLen: number): void {
@@ -67,11 +97,19 @@ export class BatchSink {
 
   /** Gives a finished batch's storage back to the current builder (see PacketBatchBuilder.recycle). */
   recycle(batch: PacketBatch): void {
-    this.builder?.recycle(batch);
+    if (this.indexer) this.indexer.recycle(batch);
+    else this.builder?.recycle(batch);
   }
 
   /** Closes the current batch, if it holds packets. */
   flush(): void {
+    if (this.indexer) {
+      if (this.indexer.count > 0) {
+        this.out.push(this.indexer.take());
+        this.stats.batches++;
+      }
+      return;
+    }
     if (this.builder && this.builder.count > 0) {
       this.out.push(this.builder.take());
       this.stats.batches++;

@@ -8,9 +8,6 @@ import type { Flow } from '../../protocol/flow.js';
 import type { FlowTableCounters, FlowTableOptions } from './options.js';
 import { FlowTable } from './table.js';
 
-/** Bytes handed to the reader at once (a few 1,024-packet batches). */
-const PUSH_SLICE = 256 * 1024;
-
 /** Skydive's listing order: Start, then UUID. */
 function byStartThenUUID(a: Flow, b: Flow): number {
   if (a.Start !== b.Start) return a.Start - b.Start;
@@ -95,7 +92,8 @@ export class PacketClock {
 /** Reads a capture stream chunk by chunk and keeps the last state of every flow. */
 export class OfflineFlows {
   readonly table: FlowTable;
-  private readonly reader = new PcapReader();
+  /** Zero-copy: batches view the pushed chunk, and are fed to the table before push() returns. */
+  private readonly reader = new PcapReader({ zeroCopy: true });
   private readonly clock: PacketClock;
   private readonly linkType: number | undefined;
   private readonly done = new Map<string, Flow>();
@@ -108,13 +106,9 @@ export class OfflineFlows {
 
   /** Feeds bytes of the capture. Throws SKY_ERR_PCAP_FORMAT when the stream is not a capture. */
   push(chunk: Uint8Array): void {
-    // Slices of at most PUSH_SLICE bytes keep a few batches in flight, so their storage is reused.
-    for (let at = 0; at < chunk.length; at += PUSH_SLICE) {
-      const part = chunk.length <= PUSH_SLICE ? chunk : chunk.subarray(at, at + PUSH_SLICE);
-      for (const b of this.reader.push(part)) {
-        this.feed(b);
-        this.reader.recycle(b);
-      }
+    for (const b of this.reader.push(chunk)) {
+      this.feed(b);
+      this.reader.recycle(b);
     }
   }
 
