@@ -114,6 +114,12 @@ describe('live Flows() filter push-down', SUITE, () => {
     assert.equal(one.a1.flowsSent, 50, 'agent 1 sent sktest-pb’s flows only');
     assert.equal(one.a1.capturesSkipped, 1, 'sktest-pa’s table was not even read');
     assert.equal(one.a2.queries, 0, 'agent 2 hosts no queried node: not asked');
+    // the same counters as the agent's /metrics shows them
+    const scrape = await (await fetch(`http://${agent1.address}/metrics`)).text();
+    const sentTotal = /^skydive_agent_flow_query_flows_sent_total(?:\{[^}]*\})? (\d+)$/m.exec(
+      scrape,
+    );
+    assert.equal(Number(sentTotal?.[1]), agent1.captures.tableQueryStats().flowsSent);
 
     const has = await sent(() =>
       client.query("G.V().Has('Name', 'sktest-pa').Flows().Has('ICMP.ID', GT(25)).Count()"),

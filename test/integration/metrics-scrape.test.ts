@@ -7,7 +7,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { registerCaptureMetrics } from '../../src/agent/capture/metrics.js';
-import type { AgentCaptures } from '../../src/agent/capture/index.js';
+import {
+  newTableQueryStats,
+  type AgentCaptures,
+  type TableQueryStats,
+} from '../../src/agent/capture/index.js';
 import { registerFlowMetrics } from '../../src/analyzer/flow/metrics.js';
 import type { FlowServices } from '../../src/analyzer/flow/index.js';
 import { registerHistoryMetrics } from '../../src/analyzer/history/metrics.js';
@@ -32,12 +36,14 @@ async function same(name: string, scrape: () => Promise<string>): Promise<void> 
 interface CaptureState {
   list: ReturnType<AgentCaptures['manager']['list']>;
   sender: { sent: number; dropped: number; queued: number; connected: number };
+  queries: TableQueryStats;
 }
 
 function captures(s: CaptureState): AgentCaptures {
   return {
     manager: { list: () => s.list },
     sender: { stats: () => s.sender },
+    tableQueryStats: () => s.queries,
   } as unknown as AgentCaptures;
 }
 
@@ -61,11 +67,21 @@ const CAPTURE_BUSY: CaptureState = {
     },
   ],
   sender: { sent: 63, dropped: 2, queued: 4, connected: 1 },
+  queries: {
+    queries: 9,
+    rejected: 1,
+    flowsScanned: 5000,
+    flowsSent: 120,
+    capturesSkipped: 3,
+    repliesTruncated: 1,
+    flowsTruncated: 40,
+  },
 };
 
 const CAPTURE_IDLE: CaptureState = {
   list: [],
   sender: { sent: 0, dropped: 0, queued: 0, connected: 0 },
+  queries: newTableQueryStats(),
 };
 
 function flows(ondemand: boolean, byCapture: [string, Record<string, number>][]): FlowServices {

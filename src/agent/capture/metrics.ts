@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Prometheus metrics of an agent's captures, read when scraped: packets received and dropped per
-// capture and interface, flow table size and created/expired/evicted flows, the flow sender.
+// capture and interface, flow table size and created/expired/evicted flows, the flow sender, and
+// the live flow queries analyzers send (with what their filters let through and what was cut).
 import type { Registry } from 'prom-client';
 import { scrapedMetric } from '../../api/metrics.js';
-import type { AgentCaptures } from './index.js';
+import type { AgentCaptures, TableQueryStats } from './index.js';
 
 type CaptureEntry = ReturnType<AgentCaptures['manager']['list']>[number];
 
@@ -45,4 +46,31 @@ export function registerCaptureMetrics(registry: Registry, captures: AgentCaptur
     () => s().dropped,
   );
   sender('gauge', 'queued', 'Flow updates waiting for an analyzer', () => s().queued);
+  // live Flows() queries from analyzers (Flow/TableQuery), with their pushed-down filter
+  const q = (name: string, help: string, read: (t: TableQueryStats) => number) =>
+    scrapedMetric(registry, {
+      type: 'counter',
+      name: `skydive_agent_flow_query_${name}`,
+      help,
+      read: () => read(captures.tableQueryStats()),
+    });
+  q('total', 'Flow table queries answered', (t) => t.queries);
+  q('rejected_total', 'Flow table queries refused as malformed', (t) => t.rejected);
+  q(
+    'flows_scanned_total',
+    "Table flows the queries' filters were evaluated on",
+    (t) => t.flowsScanned,
+  );
+  q('flows_sent_total', 'Flows sent in query replies', (t) => t.flowsSent);
+  q(
+    'captures_skipped_total',
+    "Captures a query's filter ruled out by node TID alone",
+    (t) => t.capturesSkipped,
+  );
+  q(
+    'replies_truncated_total',
+    "Replies cut to fit the analyzers' message limit",
+    (t) => t.repliesTruncated,
+  );
+  q('flows_truncated_total', 'Flows left out of cut replies', (t) => t.flowsTruncated);
 }
