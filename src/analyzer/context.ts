@@ -6,6 +6,7 @@ import type { ApiContext } from '../api/context.js';
 import type { AnalyzerHistory } from './history/service.js';
 import type { AnalyzerSettings } from './settings.js';
 import type { OpenedStores } from '../storage/open.js';
+import type { Replication } from './replication/index.js';
 
 export interface AnalyzerContext extends ApiContext {
   settings: AnalyzerSettings;
@@ -15,4 +16,6 @@ export interface AnalyzerContext extends ApiContext {
   metrics?: Registry | undefined;
   /** The configured stores (resources, flows behind their writer, history) and their health. */
   stores?: OpenedStores | undefined;
+  /** Replication with the other analyzers (`analyzers`): /ws/replication and the Peers status. */
+  replication?: Replication | undefined;
 }

@@ -18,6 +18,12 @@ import { storageSettingsFromConfig } from './storage-from-config.js';
 import { registerStorageMetrics } from './storage-metrics.js';
 import { registerHistoryMetrics } from './history/metrics.js';
 import { AnalyzerHistory } from './history/service.js';
+import {
+  Replication,
+  registerReplicationMetrics,
+  replicationSettingsFromConfig,
+  type ReplicationTuning,
+} from './replication/index.js';
 
 export interface AnalyzerHandle {
   /** The bound `host:port`. */
@@ -34,7 +40,12 @@ export function createLogger(config: SkydiveConfig): Logger {
 /** Starts an analyzer from a loaded configuration. */
 export async function startAnalyzer(
   config: SkydiveConfig,
-  opts: { logger?: Logger; historyStore?: HistoryStore } = {},
+  opts: {
+    logger?: Logger;
+    historyStore?: HistoryStore;
+    /** Replication redial and flow-control tuning (tests shorten the delays). */
+    replication?: Partial<ReplicationTuning>;
+  } = {},
 ): Promise<AnalyzerHandle> {
   const settings = settingsFromConfig(config);
   const logger = opts.logger ?? createLogger(config);
@@ -50,10 +61,20 @@ export async function startAnalyzer(
         : storeLog.error({ err: String(err) }, 'resource store unavailable; retrying'),
     onRetentionError: (err) => storeLog.warn({ err: String(err) }, 'flow retention failed'),
   });
+  const status = new StatusRegistry();
+  const replication = new Replication({
+    graph,
+    hostID: settings.hostID,
+    settings: replicationSettingsFromConfig(config, opts.replication),
+    status,
+    logger,
+  });
   const store = opts.historyStore ?? stores.history;
   const kept = stores.historyBackend.retention;
   const history = await AnalyzerHistory.start(store, graph, {
     logger: logger.child({ component: 'history' }),
+    // what another analyzer replicated here is recorded by that analyzer
+    skip: replication.isReplicated,
     // 0 means "no bound" in the configuration
     retention: {
       maxAgeMs: kept.maxAgeMs > 0 ? kept.maxAgeMs : undefined,
@@ -63,6 +84,7 @@ export async function startAnalyzer(
   const metrics = createMetricsRegistry('analyzer');
   registerHistoryMetrics(metrics, () => history.status());
   registerStorageMetrics(metrics, () => stores.status());
+  registerReplicationMetrics(metrics, () => replication.stats());
   const context: AnalyzerContext = {
     settings,
     logger,
@@ -72,9 +94,10 @@ export async function startAnalyzer(
     historyService: history,
     metrics,
     auth: createAuth(settings),
-    status: new StatusRegistry(),
+    status,
     origin,
     stores,
+    replication,
   };
   let server: Awaited<ReturnType<typeof createServer>> | undefined;
   let address: string;
@@ -85,6 +108,7 @@ export async function startAnalyzer(
     });
     address = await server.listen();
   } catch (err) {
+    await replication.close();
     await server?.close();
     await history.close();
     await stores.close();
@@ -92,10 +116,12 @@ export async function startAnalyzer(
   }
   const started = server;
   logger.info({ address, tls: Boolean(settings.tls) }, 'analyzer listening');
+  replication.start();
   return {
     address,
     context,
     async close() {
+      await replication.close();
       await started.close();
       await history.close();
       await stores.close();

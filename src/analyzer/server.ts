@@ -34,7 +34,12 @@ export async function createServer(
       });
     },
     ws: (srv) => {
-      const hub = attachWebSocket(srv, ctx, { endpoints: (svc) => flows.endpoints(svc) });
+      const hub = attachWebSocket(srv, ctx, {
+        endpoints: (svc) => [
+          ...flows.endpoints(svc),
+          ...(ctx.replication ? [ctx.replication.endpoint()] : []),
+        ],
+      });
       flows.attach(hub, services!.resources);
       return {
         async close() {

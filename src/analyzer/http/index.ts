@@ -99,7 +99,7 @@ export async function registerHttp(
     statusSummary: 'Connected agents, publishers and subscribers',
     status: async (): Promise<AnalyzerStatus> => ({
       Agents: ctx.status.snapshot('Agents'),
-      Peers: { Incomers: {}, Outgoers: {} },
+      Peers: ctx.replication?.peers() ?? { Incomers: {}, Outgoers: {} },
       Publishers: ctx.status.snapshot('Publishers'),
       Subscribers: ctx.status.snapshot('Subscribers'),
       Alerts: { IsMaster: true },
