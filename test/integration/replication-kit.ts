@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import { startAnalyzer, type AnalyzerHandle } from '../../src/analyzer/main.js';
 import type { Replication } from '../../src/analyzer/replication/index.js';
-import { SkydiveClient } from '../../src/client/index.js';
+import { SkydiveClient, type SkydiveClientOptions } from '../../src/client/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { captureLogger, tempDir, type LogCapture, type Teardown } from './helpers.js';
 
@@ -44,7 +44,13 @@ export interface PeerAnalyzer {
 export async function startMesh(
   t: Teardown,
   hostIDs: string[],
-  opts: { analyzers?: (all: string[], self: string) => string[] } = {},
+  opts: {
+    analyzers?: (all: string[], self: string) => string[];
+    /** More dotted config keys per analyzer (TLS, auth…). */
+    overrides?: (hostID: string) => Record<string, unknown>;
+    /** Options of the REST clients (TLS). */
+    client?: SkydiveClientOptions;
+  } = {},
 ): Promise<PeerAnalyzer[]> {
   const ports = await Promise.all(hostIDs.map(() => freePort()));
   const addresses = ports.map((p) => `127.0.0.1:${p}`);
@@ -58,6 +64,7 @@ export async function startMesh(
         host_id: hostID,
         'storage.sqlite.data_dir': dir,
         analyzers: opts.analyzers ? opts.analyzers(addresses, address) : addresses,
+        ...opts.overrides?.(hostID),
       },
       env: {},
       hostname: 'it-host',
@@ -78,7 +85,7 @@ export async function startMesh(
       get replication() {
         return handle.context.replication!;
       },
-      client: () => new SkydiveClient({ analyzer: address }),
+      client: () => new SkydiveClient({ analyzer: address, ...opts.client }),
       async stop() {
         if (!running) return;
         running = false;

@@ -15,7 +15,8 @@ import {
   type StructMessage,
 } from '../../src/protocol/index.js';
 import { settle, startTestAgent, SUITE } from './agent-kit.js';
-import { closeLater } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { closeLater, makeCertificate, tempDir, writeHtpasswd } from './helpers.js';
 import { rawPeer } from './raw-peer.js';
 import { startMesh, type PeerAnalyzer } from './replication-kit.js';
 
@@ -175,6 +176,40 @@ describe('replication between analyzers', SUITE, () => {
         "agent's nodes gone from B",
       ),
     );
+  });
+
+  it('links over TLS with cluster credentials, and not with a wrong password', async (t) => {
+    const dir = tempDir(t, 'sktest-repl-tls-');
+    const cert = await makeCertificate(dir);
+    const htpasswd = writeHtpasswd(dir, { peer: 'secret' });
+    const mesh = await startMesh(t, ['an-a', 'an-b', 'an-c'], {
+      // C dials A and B; A and B do not dial C
+      analyzers: (all, self) => (self === all[2] ? all : all.slice(0, 2)),
+      overrides: (host) => ({
+        'tls.server_cert': cert.cert,
+        'tls.server_key': cert.key,
+        'tls.ca_cert': cert.ca,
+        'auth.it-cluster': { type: 'basic', file: htpasswd },
+        'analyzer.auth.cluster.backend': 'it-cluster',
+        'analyzer.auth.cluster.username': 'peer',
+        'analyzer.auth.cluster.password': host === 'an-c' ? 'wrong' : 'secret',
+      }),
+      client: { tls: { ca: readFileSync(cert.ca) } },
+    });
+    const [a, b, c] = mesh as [PeerAnalyzer, PeerAnalyzer, PeerAnalyzer];
+    await linked([a, b]);
+    a.handle.context.graph.newNode({ Name: 'over-tls', Type: 'device' });
+    await settle(() => assert.ok(named(b.handle.context.graph, 'over-tls'), 'replicated'));
+    await settle(() =>
+      assert.ok(
+        c.logs
+          .find('replication peer not linked; dialing again')
+          .some((l) => String(l['err']).includes('HTTP 401')),
+        'C refused with 401',
+      ),
+    );
+    assert.equal(c.replication.stats().peers, 0);
+    assert.equal(named(c.handle.context.graph, 'over-tls'), undefined);
   });
 
   it('answers bad input on /ws/replication with an error and keeps serving', async (t) => {
