@@ -10,6 +10,7 @@ import { DefragResult, Ipv4Reassembler } from './defrag.js';
 import { ipAny, ipsecAh, ipsecEsp, ipv4, ipv6, ipv6Extension, ipv6Fragment } from './ip.js';
 import * as link from './link.js';
 import { cur, IP_ANY, IP_STEP, MPLS_GUESS, STOP, UNKNOWN } from './steps.js';
+import { decodeSimple } from './simple.js';
 import { gre, geneve, gtpv1u, vxlan } from './tunnel.js';
 import {
   icmpv4,
@@ -341,6 +342,18 @@ export class FrameDecoder {
     s.packets++;
     s.errors[out.error]!++;
     if (out.truncated) s.truncated++;
+  }
+
+  /**
+   * decodeAt() of an Ethernet frame, done without the generic walk when the frame is
+   * Ethernet/IPv4/(TCP|UDP|ICMPv4) and decodes cleanly (see decodeSimple): returns true with `out`
+   * exactly as decodeAt() leaves it, or false with nothing counted (then call decodeAt()).
+   */
+  decodeSimpleAt(data: Uint8Array, start: number, end: number, out: DecodedFrame): boolean {
+    if (!decodeSimple(out, data, start, end, this.ports)) return false;
+    this.stats.packets++;
+    this.stats.errors[DecodeError.None]!++;
+    return true;
   }
 
   /**

@@ -119,3 +119,25 @@ test('fast key hash equals hashKey(buildKey) for every swap rule', () => {
               }
   assert.ok(fast > 3000, `fast path taken ${fast} times`);
 });
+
+test('locateSimple finds what locate finds on every frame decodeSimple takes', (t) => {
+  if (!haveTraces) return t.skip('captures missing');
+  const dec = new FrameDecoder();
+  const f = createDecodedFrame(64);
+  const a = new SubPacket();
+  const b = new SubPacket();
+  let n = 0;
+  for (const name of readdirSync(tracesDir).filter((x) => x.endsWith('.pcap')))
+    for (const batch of readCapture(readFileSync(join(tracesDir, name))).batches) {
+      if (batch.linkType !== LinkType.ETHERNET) continue;
+      for (let i = 0; i < batch.count; i++) {
+        const s = batch.offsets[i] as number;
+        if (!dec.decodeSimpleAt(batch.buffer, s, s + (batch.capLens[i] as number), f)) continue;
+        a.locate(f, 0, f.count, true);
+        b.locateSimple(f);
+        assert.deepEqual({ ...b }, { ...a }, `${name} #${i}`);
+        n++;
+      }
+    }
+  assert.ok(n > 300, `${n} frames`);
+});

@@ -13,7 +13,7 @@ import {
   layersPath,
 } from '../decode/layers.js';
 import type { DecodedFrame } from '../decode/layers.js';
-import type { PacketBatch } from '../packet.js';
+import { LinkType, type PacketBatch } from '../packet.js';
 import type { Flow, Stats } from '../../protocol/flow.js';
 import { emptyTCPMetric } from '../../protocol/flow.js';
 import { FrameDecoder } from '../decode/decode.js';
@@ -127,12 +127,20 @@ export class FlowTable {
   feed(batch: PacketBatch, from = 0, to = batch.count): void {
     const f = this.frame;
     const c = this.counters;
+    const simple = batch.linkType === LinkType.ETHERNET;
     for (let i = from; i < to; i++) {
       const start = batch.offsets[i] as number;
       const capLen = batch.capLens[i] as number;
       const ts = batch.timestamps[i] as number;
       c.packets++;
       c.bytes += capLen;
+      if (simple && this.decoder.decodeSimpleAt(batch.buffer, start, start + capLen, f)) {
+        // Ethernet/IPv4/transport, decoded cleanly: one level, its layers known
+        const wireLen = batch.wireLens[i] as number;
+        this.sp.locateSimple(f);
+        this.located(f, 0, wireLen > 0 ? wireLen : (f.lengths[0] as number), -1, ts, true);
+        continue;
+      }
       this.decoder.decodeAt(batch.linkType, batch.buffer, start, start + capLen, f, ts);
       if (f.error !== 0) {
         const name = DECODE_ERROR_NAMES[f.error] ?? String(f.error);
@@ -213,10 +221,22 @@ export class FlowTable {
     ts: number,
     last: boolean,
   ): number {
+    this.sp.locate(f, from, to, from === 0);
+    return this.located(f, from, length, parent, ts, last);
+  }
+
+  /** level() once `this.sp` holds the level's layers. */
+  private located(
+    f: DecodedFrame,
+    from: number,
+    length: number,
+    parent: number,
+    ts: number,
+    last: boolean,
+  ): number {
     const sp = this.sp;
     const ks = this.ks;
     const ix = this.index;
-    sp.locate(f, from, to, from === 0);
     sp.length = length;
     const fast = parent < 0 && fastKeyHash(f, sp, !this.l3Mode);
     if (!fast) {
