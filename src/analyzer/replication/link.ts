@@ -148,6 +148,9 @@ export class PeerLink {
       tls: opts.tls,
       heartbeatTimeoutMs: opts.tuning.heartbeatMs,
     });
+    // 'open' is emitted synchronously as the socket opens, before any message is read: the
+    // channel exists when the peer's Sync arrives (the connect() promise settles later).
+    this.client.on('open', (info) => this.opened(info));
     this.client.on('message', (msg) => {
       if (this.channel) this.events.message(this.channel, msg);
     });
@@ -173,7 +176,7 @@ export class PeerLink {
   private connect(): void {
     this.state = 'connecting';
     this.client.connect().then(
-      (info) => this.opened(info),
+      () => undefined,
       (err: Error) => {
         if (this.state !== 'connecting') return;
         this.lastError =
