@@ -122,6 +122,25 @@ describe('replication between analyzers', SUITE, () => {
     await linked([a!, b!]);
   });
 
+  it('sends a Sync larger than the message limit in parts', async (t) => {
+    const [a, b] = await startMesh(t, ['an-a', 'an-b'], {
+      overrides: () => ({ 'analyzer.max_body_size': 20_000 }),
+    });
+    await linked([a!, b!]);
+    const gb = b!.handle.context.graph;
+    for (let i = 0; i < 300; i++)
+      gb.newNode({ Name: `big-${i}`, Type: 'device', Padding: 'x'.repeat(200) });
+    const count = (g: Graph) =>
+      [...g.nodes()].filter(
+        (n) => n.metadata['Name'] !== undefined && String(n.metadata['Name']).startsWith('big-'),
+      ).length;
+    await settle(() => assert.equal(count(a!.handle.context.graph), 300, 'events reached A'));
+    await a!.restart();
+    await settle(() => assert.equal(count(a!.handle.context.graph), 300, 'the Sync reached A'));
+    assert.ok(b!.logs.find('replication: Sync sent in parts').length >= 1, 'in parts');
+    assert.equal(b!.replication.stats().dropped, 0);
+  });
+
   it('ignores its own address in analyzers', async (t) => {
     const [a] = await startMesh(t, ['an-solo']);
     await settle(() =>

@@ -55,6 +55,26 @@ describe('PeerApplier', () => {
     assert.equal(ledger.peerOf('agent.h2'), undefined);
   });
 
+  it('gathers a Sync sent in parts and applies it once whole', () => {
+    const { g, ap } = setup();
+    ap.apply('p', m(T.Sync, { Nodes: [node('old', 'analyzer.p')] }));
+    const part = (i: number, body: object) => m(T.Sync, { ...body, Part: i, Parts: 3 });
+    ap.apply('p', part(1, { Nodes: [node('a', 'analyzer.p')] }));
+    ap.apply('p', part(2, { Nodes: [node('b', 'analyzer.p')] }));
+    assert.deepEqual(
+      [...g.nodes()].map((n) => n.id),
+      ['old'],
+      'nothing applied before the end',
+    );
+    ap.apply('p', part(3, { Edges: [edge('e', 'a', 'b', 'analyzer.p')] }));
+    assert.deepEqual([...g.nodes()].map((n) => n.id).sort(), ['a', 'b']);
+    assert.equal(g.edgeCount, 1);
+    assert.throws(() => ap.apply('p', part(2, { Nodes: [] })), /part 2 of 3 out of order/);
+    assert.throws(() => ap.apply('p', m(T.Sync, { Part: 0, Parts: 2 })), {
+      code: 'SKY_ERR_WS_INVALID_PAYLOAD',
+    });
+  });
+
   it('never takes over a local origin or a local ID, nor links to an unknown node', () => {
     const { g, ledger, ap } = setup(['agent.mine']);
     g.newNode({ Name: 'own', Type: 'device' }, { id: 'own' });

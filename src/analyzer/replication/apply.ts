@@ -17,7 +17,11 @@ import {
 } from '../../graph/index.js';
 import { GraphMessageType as T, Namespace, type StructMessage } from '../../protocol/index.js';
 import { ERR_WS_UNKNOWN_MESSAGE } from '../../api/ws/endpoint.js';
-import { decodePartialUpdate, decodeSyncLists } from '../../api/ws/payloads.js';
+import {
+  ERR_WS_INVALID_PAYLOAD,
+  decodePartialUpdate,
+  decodeSyncLists,
+} from '../../api/ws/payloads.js';
 import type { OriginLedger } from './ledger.js';
 
 /**
@@ -35,8 +39,19 @@ export interface ApplyOutcome {
 
 const MAX_REASONS = 5;
 
+/** A Sync sent in parts, being gathered. */
+interface PartialSync {
+  parts: number;
+  next: number;
+  nodes: unknown[];
+  edges: unknown[];
+}
+
 /** Applies one peer's Graph messages to the hub graph. */
 export class PeerApplier {
+  /** By peer: the parts of a Sync received so far. */
+  private readonly gathering = new Map<string, PartialSync>();
+
   constructor(
     private readonly graph: Graph,
     private readonly ledger: OriginLedger,
@@ -117,7 +132,45 @@ export class PeerApplier {
       res.edges += r.edges;
     }
     this.ledger.release(peer);
+    this.gathering.delete(peer);
     return res;
+  }
+
+  /**
+   * The lists of a whole Sync: at once for a plain one; for one in parts (`Part` 1..`Parts` in its
+   * body, skydive-ts), undefined until the last part, in order, has arrived.
+   */
+  private gather(
+    peer: string,
+    type: string,
+    obj: unknown,
+  ): { nodes: unknown[]; edges: unknown[] } | undefined {
+    const lists = decodeSyncLists(type, obj);
+    const o = obj as Record<string, unknown>;
+    const parts = o['Parts'];
+    const part = o['Part'];
+    if (parts === undefined || parts === null) return lists;
+    if (!Number.isInteger(parts) || !Number.isInteger(part) || (part as number) < 1)
+      throw new InvalidArgumentError(
+        ERR_WS_INVALID_PAYLOAD,
+        `${type}: Part and Parts must be positive integers`,
+      );
+    let g = this.gathering.get(peer);
+    if (part === 1)
+      this.gathering.set(peer, (g = { parts: parts as number, next: 1, nodes: [], edges: [] }));
+    if (g === undefined || part !== g.next || parts !== g.parts) {
+      this.gathering.delete(peer);
+      throw new InvalidArgumentError(
+        ERR_WS_INVALID_PAYLOAD,
+        `${type}: part ${String(part)} of ${String(parts)} out of order`,
+      );
+    }
+    for (const n of lists.nodes) g.nodes.push(n);
+    for (const e of lists.edges) g.edges.push(e);
+    g.next++;
+    if (g.next <= g.parts) return undefined;
+    this.gathering.delete(peer);
+    return { nodes: g.nodes, edges: g.edges };
   }
 
   /** The origin an element of `peer` is recorded under (Skydive's client origin by default). */
@@ -164,7 +217,8 @@ export class PeerApplier {
    * local origin, or whose ID a local element holds, are dropped.
    */
   private sync(peer: string, type: string, obj: unknown, out: ApplyOutcome): void {
-    const lists = decodeSyncLists(type, obj);
+    const lists = this.gather(peer, type, obj);
+    if (lists === undefined) return;
     const nodes = new Map<string, DecodedElement>();
     const edges = new Map<string, DecodedEdge>();
     const origins = new Set<string>();

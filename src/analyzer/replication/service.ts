@@ -17,7 +17,9 @@ import {
   edgeToJSON,
   newStructMessage,
   nodeToJSON,
+  type EdgeJSON,
   type GraphJSON,
+  type NodeJSON,
   type StructMessage,
 } from '../../protocol/index.js';
 import { PeerApplier } from './apply.js';
@@ -201,15 +203,41 @@ export class Replication {
     }
   }
 
-  /** Sends the elements this analyzer owns (not those from peers). */
+  /**
+   * Sends the elements this analyzer owns (not those from peers): one Sync, or, when it would not
+   * fit in a peer's message limit, consecutive parts (`Part`/`Parts` in the body, nodes before
+   * edges) that the peer applies as one Sync once it has them all.
+   */
   private sendSync(ch: PeerChannel): void {
-    const body: GraphJSON = { Nodes: [], Edges: [] };
+    const budget = Math.max(16 * 1024, Math.floor(this.opts.settings.maxMessageBytes * 0.8));
+    const parts: GraphJSON[] = [];
+    let cur: GraphJSON = { Nodes: [], Edges: [] };
+    let size = 0;
+    const add = (list: 'Nodes' | 'Edges', json: NodeJSON | EdgeJSON) => {
+      // measured once here and encoded again when sent: a Sync happens once per connection
+      const bytes = Buffer.byteLength(JSON.stringify(json)) + 1;
+      if (size > 0 && size + bytes > budget) {
+        parts.push(cur);
+        cur = { Nodes: [], Edges: [] };
+        size = 0;
+      }
+      (cur[list] as (NodeJSON | EdgeJSON)[]).push(json);
+      size += bytes;
+    };
     for (const n of this.opts.graph.nodes())
-      if (!this.ledger.isReplicated(n)) body.Nodes.push(nodeToJSON(n));
+      if (!this.ledger.isReplicated(n)) add('Nodes', nodeToJSON(n));
     for (const e of this.opts.graph.edges())
-      if (!this.ledger.isReplicated(e)) body.Edges.push(edgeToJSON(e));
+      if (!this.ledger.isReplicated(e)) add('Edges', edgeToJSON(e));
+    parts.push(cur);
     this.c.syncsSent++;
-    this.deliver(ch, new Outgoing(msg(T.Sync, body)));
+    if (parts.length === 1) {
+      this.deliver(ch, new Outgoing(msg(T.Sync, cur)));
+      return;
+    }
+    this.logger.info({ peer: ch.peer, parts: parts.length }, 'replication: Sync sent in parts');
+    parts.forEach((p, i) =>
+      this.deliver(ch, new Outgoing(msg(T.Sync, { ...p, Part: i + 1, Parts: parts.length }))),
+    );
   }
 
   private deliver(ch: PeerChannel, out: Outgoing): void {

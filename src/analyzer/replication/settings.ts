@@ -35,6 +35,11 @@ export interface ReplicationSettings {
   tls: TlsOptions | undefined;
   /** `analyzer.replication.debug`: log every replication message. */
   debug: boolean;
+  /**
+   * Largest message a peer accepts (`analyzer.max_body_size`, assumed the same on every analyzer):
+   * a Sync larger than that goes in parts.
+   */
+  maxMessageBytes: number;
   tuning: ReplicationTuning;
 }
 
@@ -83,6 +88,7 @@ export function replicationSettingsFromConfig(
     },
     tls,
     debug: config.analyzer.replication.debug,
+    maxMessageBytes: config.analyzer.max_body_size,
     tuning: {
       ...DEFAULT_REPLICATION_TUNING,
       heartbeatMs: (config.http.ws.ping_delay + config.http.ws.pong_timeout) * 1000,
