@@ -31,6 +31,9 @@ import { formatIPv4, formatIPv6, formatMAC } from './net-format.js';
 import type { TcpStream } from './tcp-reassembly.js';
 import { hex64 } from './xxhash64.js';
 
+/** Texts of a flow converted once (see FlowEntry.text). */
+const TEXT_SCRATCH: string[] = ['', '', '', '', '', '', '', ''];
+
 /** FlowProtocol numbers used by the table. */
 export const Proto = { ETHERNET: 0, IPV4: 1, TCP: 2, UDP: 3, SCTP: 4, IPV6: 5 } as const;
 
@@ -67,28 +70,40 @@ export class FlowEntry extends FlowRow {
     return hex64(this.uHi, this.uLo);
   }
 
-  /** UUID, TrackingID, L3TrackingID, ParentUUID, Link A/B, Network A/B (made once). */
-  private text(addr: Uint8Array): string[] {
+  /**
+   * UUID, TrackingID, L3TrackingID, ParentUUID, Link A/B, Network A/B: kept on the entry with
+   * `keep` (a flow sent again later reuses them), else written into a shared scratch array.
+   */
+  private text(addr: Uint8Array, keep: boolean): string[] {
     if (this.strings) return this.strings;
+    const t = keep ? new Array<string>(8) : TEXT_SCRATCH;
     const o = this.id * ADDR_STRIDE;
-    const v4 = this.netProto === Proto.IPV4;
-    const ip = (p: number) => (v4 ? formatIPv4(addr, p) : formatIPv6(addr, p));
-    this.strings = [
-      hex64(this.uHi, this.uLo),
-      hex64(this.l2Hi, this.l2Lo),
-      hex64(this.l3Hi, this.l3Lo),
-      this.hasParent ? hex64(this.pHi, this.pLo) : '',
-      this.hasLink ? formatMAC(addr, o) : '',
-      this.hasLink ? formatMAC(addr, o + 6) : '',
-      this.netProto >= 0 ? ip(o + ADDR_SRC_IP) : '',
-      this.netProto >= 0 ? ip(o + ADDR_DST_IP) : '',
-    ];
-    return this.strings;
+    t[0] = hex64(this.uHi, this.uLo);
+    t[1] = hex64(this.l2Hi, this.l2Lo);
+    t[2] = hex64(this.l3Hi, this.l3Lo);
+    t[3] = this.hasParent ? hex64(this.pHi, this.pLo) : '';
+    const link = this.hasLink;
+    t[4] = link ? formatMAC(addr, o) : '';
+    t[5] = link ? formatMAC(addr, o + 6) : '';
+    const net = this.netProto;
+    if (net < 0) t[6] = t[7] = '';
+    else if (net === Proto.IPV4) {
+      t[6] = formatIPv4(addr, o + ADDR_SRC_IP);
+      t[7] = formatIPv4(addr, o + ADDR_DST_IP);
+    } else {
+      t[6] = formatIPv6(addr, o + ADDR_SRC_IP);
+      t[7] = formatIPv6(addr, o + ADDR_DST_IP);
+    }
+    if (keep) this.strings = t;
+    return t;
   }
 
-  /** The wire form of the flow (a fresh object; the entry keeps changing afterwards). */
-  toFlow(withRaw: boolean, addr: Uint8Array): Flow {
-    const t = this.text(addr);
+  /**
+   * The wire form of the flow (a fresh object; the entry keeps changing afterwards). `last`: the
+   * flow will not be sent again (removed, final listing), so its texts are not kept on the entry.
+   */
+  toFlow(withRaw: boolean, addr: Uint8Array, last = false): Flow {
+    const t = this.text(addr, !last);
     const f: Flow = {
       UUID: t[0] as string,
       LayersPath: this.layersPath,

@@ -135,8 +135,8 @@ export class FlowIndex {
   private entries: (FlowEntry | null)[] = [];
   /** Per id: hash high, hash low. */
   private idHash = new Int32Array(0);
-  private prev = new Int32Array(0);
-  private next = new Int32Array(0);
+  /** Recency links by id, interleaved: [2·id] toward the newer end, [2·id + 1] toward the older. */
+  private links = new Int32Array(0);
   private freeIds: number[] = [];
   private nextId = 0;
   /** Most and least recently used ids (−1 when empty). */
@@ -262,7 +262,7 @@ export class FlowIndex {
   list(): FlowEntry[] {
     const out: FlowEntry[] = new Array<FlowEntry>(this.size);
     let n = 0;
-    for (let id = this.oldestId; id >= 0; id = this.prev[id] as number) {
+    for (let id = this.oldestId; id >= 0; id = this.links[id * 2] as number) {
       const e = this.entries[id];
       if (e) out[n++] = e;
     }
@@ -318,33 +318,33 @@ export class FlowIndex {
     const idHash = new Int32Array(cap * 2);
     idHash.set(this.idHash);
     this.idHash = idHash;
-    const prev = new Int32Array(cap).fill(-1);
-    prev.set(this.prev);
-    this.prev = prev;
-    const next = new Int32Array(cap).fill(-1);
-    next.set(this.next);
-    this.next = next;
+    const links = new Int32Array(cap * 2).fill(-1);
+    links.set(this.links);
+    this.links = links;
     for (let i = this.entries.length; i < cap; i++) this.entries.push(null);
     this.cap = cap;
   }
 
-  // prev[id] points toward the newer end, next[id] toward the older end.
+  // links[2·id] points toward the newer end, links[2·id + 1] toward the older end: one cache line
+  // holds both links of an id.
   private linkHead(id: number): void {
-    this.prev[id] = -1;
-    this.next[id] = this.newestId;
-    if (this.newestId >= 0) this.prev[this.newestId] = id;
+    const l = this.links;
+    l[id * 2] = -1;
+    l[id * 2 + 1] = this.newestId;
+    if (this.newestId >= 0) l[this.newestId * 2] = id;
     this.newestId = id;
     if (this.oldestId < 0) this.oldestId = id;
   }
 
   private unlink(id: number): void {
-    const p = this.prev[id] as number;
-    const n = this.next[id] as number;
-    if (p >= 0) this.next[p] = n;
+    const l = this.links;
+    const p = l[id * 2] as number;
+    const n = l[id * 2 + 1] as number;
+    if (p >= 0) l[p * 2 + 1] = n;
     else if (this.newestId === id) this.newestId = n;
-    if (n >= 0) this.prev[n] = p;
+    if (n >= 0) l[n * 2] = p;
     else if (this.oldestId === id) this.oldestId = p;
-    this.prev[id] = -1;
-    this.next[id] = -1;
+    l[id * 2] = -1;
+    l[id * 2 + 1] = -1;
   }
 }

@@ -118,9 +118,9 @@ export class OfflineFlows {
     this.collect();
     let flows: Flow[];
     if (this.done.size === 0) {
-      flows = this.table.flowsByCreation().filter((f) => f.UUID);
+      flows = this.table.flowsByCreation(false, true).filter((f) => f.UUID);
     } else {
-      for (const f of this.table.flowsByCreation()) if (f.UUID) this.done.set(f.UUID, f);
+      for (const f of this.table.flowsByCreation(false, true)) if (f.UUID) this.done.set(f.UUID, f);
       flows = [...this.done.values()];
     }
     // Creation order is nearly Start order: the sort mostly walks runs that are already sorted.

@@ -492,7 +492,7 @@ export class FlowTable {
   }
 
   private removeEntry(e: FlowEntry): void {
-    if (this.keepRemoved) this.removed.push(e.toFlow(false, this.index.addr));
+    if (this.keepRemoved) this.removed.push(e.toFlow(false, this.index.addr, true));
     this.index.remove(e);
   }
 
@@ -589,11 +589,14 @@ export class FlowTable {
     return out;
   }
 
-  /** Like flows(), in about the order the flows were created (cheap to sort by Start). */
-  flowsByCreation(withRaw = false): Flow[] {
+  /**
+   * Like flows(), in about the order the flows were created (cheap to sort by Start). `last`: the
+   * table is done (an offline run's listing), nothing keeps the flows' texts for later sends.
+   */
+  flowsByCreation(withRaw = false, last = false): Flow[] {
     const list = this.index.listById();
     const out: Flow[] = new Array<Flow>(list.length);
-    for (let i = 0; i < list.length; i++) out[i] = list[i]!.toFlow(withRaw, this.index.addr);
+    for (let i = 0; i < list.length; i++) out[i] = list[i]!.toFlow(withRaw, this.index.addr, last);
     return out;
   }
 
