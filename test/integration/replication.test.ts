@@ -4,6 +4,7 @@
 // in `analyzers` ignored, an agent of one analyzer seen by a subscriber of another, bad input.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { CaptureBackend } from '../../src/agent/capture/index.js';
 import { subscribe, WsClient } from '../../src/client/index.js';
 import type { Graph } from '../../src/graph/index.js';
 import {
@@ -229,6 +230,50 @@ describe('replication between analyzers', SUITE, () => {
     );
     assert.equal(c.replication.stats().peers, 0);
     assert.equal(named(c.handle.context.graph, 'over-tls'), undefined);
+  });
+
+  it('captures start from the analyzer holding the agent; the other sees their state', async (t) => {
+    const [a, b] = await startMesh(t, ['an-a', 'an-b']);
+    await linked([a!, b!]);
+    const running = new Set<string>();
+    const backend: CaptureBackend = {
+      types: ['afpacket', 'pcap'],
+      async start(spec) {
+        running.add(spec.capture.UUID);
+        return {
+          counters: () => ({ PacketsReceived: 0, PacketsDropped: 0, PacketsIfDropped: 0 }),
+          stop: async () => void running.delete(spec.capture.UUID),
+        };
+      },
+    };
+    const agent = await startTestAgent(t, {
+      hostId: 'it-agent-c',
+      analyzers: [a!.address],
+      captureBackend: () => backend,
+    });
+    agent.context.graph.newNode({ Name: 'sktest-cap', Type: 'veth', TID: 'tid-sktest-cap' });
+    await settle(() => assert.ok(named(b!.handle.context.graph, 'sktest-cap'), 'node at B'));
+    // B holds no connection of this agent: a capture made there starts nothing
+    const onB = (await b!.client().create('capture', {
+      GremlinQuery: "G.V().Has('Name', 'sktest-cap')",
+    })) as { UUID: string };
+    const onA = (await a!.client().create('capture', {
+      GremlinQuery: "G.V().Has('Name', 'sktest-cap')",
+    })) as { UUID: string };
+    await settle(() => assert.ok(running.has(onA.UUID), 'started by A'));
+    await settle(() => {
+      const caps = named(b!.handle.context.graph, 'sktest-cap')?.metadata['Captures'] as
+        | { ID: string; State: string }[]
+        | undefined;
+      assert.deepEqual(
+        caps?.map((c) => [c.ID, c.State]),
+        [[onA.UUID, 'active']],
+        "B sees the capture's state",
+      );
+    });
+    assert.equal(running.has(onB.UUID), false);
+    await a!.client().delete('capture', onA.UUID);
+    await settle(() => assert.equal(running.size, 0, 'stopped by A'));
   });
 
   it('answers bad input on /ws/replication with an error and keeps serving', async (t) => {
