@@ -79,6 +79,7 @@ export class Replication {
   private readonly detach: (() => void)[];
   private readonly c = { sent: 0, received: 0, dropped: 0, syncsSent: 0, syncsReceived: 0 };
   private started = false;
+  private closed = false;
 
   constructor(private readonly opts: ReplicationOptions) {
     this.logger = opts.logger.child({ component: 'replication' });
@@ -86,7 +87,7 @@ export class Replication {
     const status = opts.status;
     this.ledger = new OriginLedger((origin) => {
       const dot = origin.indexOf('.');
-      const type = origin.slice(0, dot);
+      const type = dot < 0 ? '' : origin.slice(0, dot);
       const host = origin.slice(dot + 1);
       if (host === self) return true;
       if (type === ServiceType.Agent) return status.has('Agents', host);
@@ -132,6 +133,7 @@ export class Replication {
       path: WsPath.Replication,
       auth: 'cluster',
       prepare: (info) => {
+        if (this.closed) throw new HandshakeError(503, 'analyzer shutting down');
         if (info.hostID === this.opts.hostID)
           // upgraded, so that the dialer reads our X-Host-ID and stops dialing itself
           return (conn: WsConnection) => conn.close(1000, 'connected to itself');
@@ -159,6 +161,7 @@ export class Replication {
 
   /** Stops dialing, closes every peer connection, stops following the graph. */
   async close(): Promise<void> {
+    this.closed = true;
     for (const off of this.detach.splice(0)) off();
     await Promise.all(this.links.map((l) => l.close()));
     for (const ch of [...this.channels.values()]) ch.close('analyzer shutting down');
