@@ -303,27 +303,38 @@ export class XXH64 {
   }
 }
 
-const HEX_BYTE: string[] = [];
-for (let i = 0; i < 256; i++) HEX_BYTE.push(i.toString(16).padStart(2, '0'));
-
-/** Lower-case hex of a 32-bit value, 8 digits. */
-function hex8(v: number): string {
-  return (
-    (HEX_BYTE[v >>> 24] as string) +
-    (HEX_BYTE[(v >>> 16) & 0xff] as string) +
-    (HEX_BYTE[(v >>> 8) & 0xff] as string) +
-    (HEX_BYTE[v & 0xff] as string)
-  );
-}
+/** ASCII codes of the hex digits. */
+const HEX_CODES = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102];
+const fromCodes = String.fromCharCode;
 
 /**
- * Formats a 64-bit value given as halves like strconv.FormatUint(x, 16) (table lookups: V8's
- * Number#toString(16) is slow).
+ * Formats a 64-bit value given as halves like strconv.FormatUint(x, 16): one flat string made
+ * from the 16 digit codes at once (V8's Number#toString(16) is slow; concatenating pieces makes
+ * rope strings that JSON output has to flatten again), leading zeros then sliced off.
  */
 export function hex64(hi: number, lo: number): string {
-  const s = hi !== 0 ? hex8(hi) + hex8(lo) : hex8(lo);
+  const d = HEX_CODES;
+  const s = fromCodes(
+    d[hi >>> 28] as number,
+    d[(hi >>> 24) & 15] as number,
+    d[(hi >>> 20) & 15] as number,
+    d[(hi >>> 16) & 15] as number,
+    d[(hi >>> 12) & 15] as number,
+    d[(hi >>> 8) & 15] as number,
+    d[(hi >>> 4) & 15] as number,
+    d[hi & 15] as number,
+    d[lo >>> 28] as number,
+    d[(lo >>> 24) & 15] as number,
+    d[(lo >>> 20) & 15] as number,
+    d[(lo >>> 16) & 15] as number,
+    d[(lo >>> 12) & 15] as number,
+    d[(lo >>> 8) & 15] as number,
+    d[(lo >>> 4) & 15] as number,
+    d[lo & 15] as number,
+  );
+  if (hi >>> 28 !== 0) return s;
   let z = 0;
-  while (z < s.length - 1 && s.charCodeAt(z) === 48) z++;
+  while (z < 15 && s.charCodeAt(z) === 48) z++;
   return z === 0 ? s : s.slice(z);
 }
 
