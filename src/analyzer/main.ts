@@ -61,12 +61,11 @@ export async function startAnalyzer(
         : storeLog.error({ err: String(err) }, 'resource store unavailable; retrying'),
     onRetentionError: (err) => storeLog.warn({ err: String(err) }, 'flow retention failed'),
   });
-  const status = new StatusRegistry();
+  // before the history: its graph listeners must run before the history writer's (service.ts)
   const replication = new Replication({
     graph,
     hostID: settings.hostID,
     settings: replicationSettingsFromConfig(config, opts.replication),
-    status,
     logger,
   });
   const store = opts.historyStore ?? stores.history;
@@ -94,7 +93,7 @@ export async function startAnalyzer(
     historyService: history,
     metrics,
     auth: createAuth(settings),
-    status,
+    status: new StatusRegistry(),
     origin,
     stores,
     replication,

@@ -232,6 +232,32 @@ describe('replication between analyzers', SUITE, () => {
     assert.equal(named(c.handle.context.graph, 'over-tls'), undefined);
   });
 
+  it('an agent connected to both keeps its graph on B when its master A goes', async (t) => {
+    const [a, b] = await startMesh(t, ['an-a', 'an-b']);
+    await linked([a!, b!]);
+    // connected to both, A first: A is its master and the only one it sends its graph to
+    const agent = await startTestAgent(t, {
+      hostId: 'it-agent-m',
+      analyzers: [a!.address, b!.address],
+    });
+    const gb = b!.handle.context.graph;
+    agent.context.graph.newNode({ Name: 'eth-m', Type: 'device' });
+    await settle(() => {
+      assert.ok(named(a!.handle.context.graph, 'eth-m'), 'at A, its master');
+      assert.ok(named(gb, 'eth-m'), 'at B, by replication');
+    });
+    assert.equal(b!.replication.isReplicated(named(gb, 'eth-m')!), true);
+    await a!.stop();
+    // B drops what A gave it, the agent elects B and syncs: its graph is B's own now
+    await settle(() => {
+      const n = named(gb, 'eth-m');
+      assert.ok(n, 'at B after failover');
+      assert.equal(b!.replication.isReplicated(n), false, 'owned by B now');
+    });
+    agent.context.graph.newNode({ Name: 'eth-m2', Type: 'device' });
+    await settle(() => assert.ok(named(gb, 'eth-m2'), 'new node at B'));
+  });
+
   it('captures start from the analyzer holding the agent; the other sees their state', async (t) => {
     const [a, b] = await startMesh(t, ['an-a', 'an-b']);
     await linked([a!, b!]);

@@ -127,16 +127,17 @@ describe('PeerApplier', () => {
     assert.deepEqual([...g.nodes()].map((n) => n.metadata['Name']).sort(), ['b', 'own']);
   });
 
-  it('an agent that moved here is local from its first local change on', () => {
-    let here = false;
+  it("an origin a local writer adds to is no longer the peer's", () => {
     const g = new Graph({ host: 'me', origin: 'analyzer.me' });
-    const ledger = new OriginLedger((o) => here && o === 'agent.h1');
-    new PeerApplier(g, ledger).apply('p', m(T.NodeAdded, node('h', 'agent.h1')));
+    const ledger = new OriginLedger((o) => o.endsWith('.me'));
+    const ap = new PeerApplier(g, ledger);
+    ap.apply('p', m(T.NodeAdded, node('h', 'agent.h1')));
     assert.ok(ledger.isReplicated(g.getNode('h')!));
-    here = true;
-    ledger.forgetLocal('agent.h1');
-    here = false; // even once the agent is gone again, p does not own it any more
+    ledger.takeLocal('agent.h1');
     assert.equal(ledger.isReplicated(g.getNode('h')!), false);
     assert.deepEqual(ledger.originsOf('p'), []);
+    // nor does losing the peer take the agent's nodes along
+    ap.removePeer('p');
+    assert.ok(g.getNode('h'));
   });
 });

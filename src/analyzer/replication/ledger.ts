@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Which peer analyzer each replicated origin came from. An element "arrived by replication" when
 // its Origin is owned by a peer; everything else is this analyzer's own (what it syncs to peers,
-// what its history records). An origin written here (this analyzer, its agents and publishers) is
-// never a peer's, whatever a peer sends.
+// what its history records). This analyzer's own origins are never a peer's, whatever a peer
+// sends; an origin a local writer adds to is taken back from its peer.
 import type { GraphElement } from '../../graph/index.js';
 
 /** Origin → peer host ID, with the rule that local origins stay local. */
 export class OriginLedger {
   private readonly owner = new Map<string, string>();
 
-  /** `isLocal(origin)`: written by this analyzer or one of its own connections right now. */
+  /** `isLocal(origin)`: one of this analyzer's own origins. */
   constructor(private readonly isLocal: (origin: string) => boolean) {}
 
   /** True when `el` came from a peer (the history writer skips it). */
@@ -33,9 +33,9 @@ export class OriginLedger {
     return true;
   }
 
-  /** Forgets `origin` if a peer owned it and it is local now (an agent moved here). */
-  forgetLocal(origin: string): void {
-    if (this.owner.has(origin) && this.isLocal(origin)) this.owner.delete(origin);
+  /** `origin` is written here now (an agent that elected this analyzer): no peer owns it. */
+  takeLocal(origin: string): void {
+    this.owner.delete(origin);
   }
 
   /** The origins `peer` owns and that are not local now. */

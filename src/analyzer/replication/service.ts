@@ -6,13 +6,12 @@
 // peer contributed when its connection is lost. Of two connections between the same pair, the one
 // dialed by the lower host ID stays, so both ends agree without talking about it.
 import type { Logger } from 'pino';
-import type { ConnStatus, StatusRegistry } from '../../api/status.js';
+import type { ConnStatus } from '../../api/status.js';
 import { HandshakeError, Outgoing, type Endpoint, type WsConnection } from '../../api/ws/index.js';
 import type { Edge, Graph, GraphElement, Node, PartialOp } from '../../graph/index.js';
 import {
   GraphMessageType as T,
   Namespace,
-  ServiceType,
   WsPath,
   edgeToJSON,
   newStructMessage,
@@ -56,14 +55,12 @@ export interface ReplicationOptions {
   graph: Graph;
   hostID: string;
   settings: ReplicationSettings;
-  /** The connection table: an origin written by a connected agent or publisher is local. */
-  status: StatusRegistry;
   logger: Logger;
 }
 
 /**
  * @example
- * const replication = new Replication({ graph, hostID, settings, status, logger });
+ * const replication = new Replication({ graph, hostID, settings, logger });
  * // history skips replicated elements: AnalyzerHistory.start(store, graph, { skip: replication.isReplicated })
  * // endpoints: [...,  replication.endpoint()]; once listening: replication.start()
  * await replication.close();
@@ -84,22 +81,17 @@ export class Replication {
   constructor(private readonly opts: ReplicationOptions) {
     this.logger = opts.logger.child({ component: 'replication' });
     const self = opts.hostID;
-    const status = opts.status;
-    this.ledger = new OriginLedger((origin) => {
-      const dot = origin.indexOf('.');
-      const type = dot < 0 ? '' : origin.slice(0, dot);
-      const host = origin.slice(dot + 1);
-      if (host === self) return true;
-      if (type === ServiceType.Agent) return status.has('Agents', host);
-      return type !== ServiceType.Analyzer && status.has('Publishers', host);
-    });
+    // This analyzer's own origins (analyzer.<id>, api.<id>…) are never a peer's. Those of its
+    // agents and publishers become local when they add an element here (see local()): an agent
+    // connected to several analyzers writes only to its master, the others get it by replication.
+    this.ledger = new OriginLedger((origin) => origin.slice(origin.indexOf('.') + 1) === self);
     this.applier = new PeerApplier(opts.graph, this.ledger);
     const g = opts.graph;
     const s = opts.settings;
     this.detach = [
-      g.on('nodeAdded', (n) => this.local(n, () => msg(T.NodeAdded, nodeToJSON(n)))),
+      g.on('nodeAdded', (n) => this.local(n, () => msg(T.NodeAdded, nodeToJSON(n)), true)),
       g.on('nodeDeleted', (n) => this.local(n, () => msg(T.NodeDeleted, nodeToJSON(n)))),
-      g.on('edgeAdded', (e) => this.local(e, () => msg(T.EdgeAdded, edgeToJSON(e)))),
+      g.on('edgeAdded', (e) => this.local(e, () => msg(T.EdgeAdded, edgeToJSON(e)), true)),
       g.on('edgeDeleted', (e) => this.local(e, () => msg(T.EdgeDeleted, edgeToJSON(e)))),
       g.on('nodeUpdated', (n, ops) => this.local(n, () => partial(T.NodePartiallyUpdated, n, ops))),
       g.on('edgeUpdated', (e, ops) => this.local(e, () => partial(T.EdgePartiallyUpdated, e, ops))),
@@ -248,11 +240,14 @@ export class Replication {
     else this.c.dropped++;
   }
 
-  /** A graph change not caused by a peer: sent to every peer. */
-  private local(el: GraphElement, build: () => StructMessage): void {
+  /**
+   * A graph change not caused by a peer: sent to every peer. An element added here makes its
+   * origin local (an agent that elected this analyzer, a publisher): no peer owns it any more.
+   * These listeners are subscribed before the history writer's, so the writer records that add.
+   */
+  private local(el: GraphElement, build: () => StructMessage, added = false): void {
     if (this.applying > 0) return;
-    // A local writer (an agent that moved here) now writes an origin a peer wrote before.
-    this.ledger.forgetLocal(el.origin);
+    if (added) this.ledger.takeLocal(el.origin);
     if (this.channels.size === 0) return;
     const out = new Outgoing(build());
     if (this.opts.settings.debug) this.logDebug('send', out.message());
