@@ -40,7 +40,7 @@ export const TRANS_SHIFT = 8;
  * as unsigned 32-bit halves, ids, times, ICMP fields, the previous tick's counters and the
  * LastUpdateMetric). Read through FlowEntry's accessors.
  */
-export const COLD = 36;
+export const COLD = 33;
 export const C_L2H = 0;
 export const C_L2L = 1;
 export const C_L3H = 2;
@@ -186,9 +186,14 @@ export class FlowIndex {
   insert(e: FlowEntry, hi: number, lo: number): void {
     if ((this.size + 1) * 2 > this.slots.length / SLOT) this.growSlots();
     let id = this.freeIds.pop();
+    const c = (id ?? this.nextId) * COLD;
     if (id === undefined) {
+      // a fresh id: its rows were never written since growIds allocated them (zeroed)
       if (this.nextId === this.cap) this.growIds(this.cap * 2);
       id = this.nextId++;
+    } else {
+      this.hot.fill(0, id * HOT, id * HOT + HOT);
+      this.cold.fill(0, c, c + COLD);
     }
     e.id = id;
     this.entries[id] = e;
@@ -196,9 +201,6 @@ export class FlowIndex {
     this.idHash[id * 2 + 1] = lo;
     this.place(id, hi, lo);
     this.size++;
-    this.hot.fill(0, id * HOT, id * HOT + HOT);
-    const c = id * COLD;
-    this.cold.fill(0, c, c + COLD);
     this.cold[c + C_ICMPTYPE] = -1;
     this.cold[c + C_IPFRAG] = -1;
     this.hot[id * HOT + H_STAMP] = ++this.clock;
