@@ -4,7 +4,7 @@
 // fast redials, and a restart on the same port and host ID.
 import { createServer } from 'node:net';
 import { startAnalyzer, type AnalyzerHandle } from '../../src/analyzer/main.js';
-import type { Replication } from '../../src/analyzer/replication/index.js';
+import type { Replication, ReplicationTuning } from '../../src/analyzer/replication/index.js';
 import { SkydiveClient, type SkydiveClientOptions } from '../../src/client/index.js';
 import { loadConfig } from '../../src/config/index.js';
 import { captureLogger, tempDir, type LogCapture, type Teardown } from './helpers.js';
@@ -50,6 +50,8 @@ export async function startMesh(
     overrides?: (hostID: string) => Record<string, unknown>;
     /** Options of the REST clients (TLS). */
     client?: SkydiveClientOptions;
+    /** Replication tuning beyond the fast redials. */
+    tuning?: Partial<ReplicationTuning>;
   } = {},
 ): Promise<PeerAnalyzer[]> {
   const ports = await Promise.all(hostIDs.map(() => freePort()));
@@ -73,7 +75,7 @@ export async function startMesh(
     const start = () =>
       startAnalyzer(config, {
         logger: logs.logger,
-        replication: { minDelayMs: 20, maxDelayMs: 300 },
+        replication: { minDelayMs: 20, maxDelayMs: 300, ...opts.tuning },
       });
     let handle = await start();
     let running = true;

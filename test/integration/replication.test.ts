@@ -17,6 +17,7 @@ import {
 } from '../../src/protocol/index.js';
 import { settle, startTestAgent, SUITE } from './agent-kit.js';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { closeLater, makeCertificate, tempDir, writeHtpasswd } from './helpers.js';
 import { rawPeer } from './raw-peer.js';
 import { startMesh, type PeerAnalyzer } from './replication-kit.js';
@@ -152,6 +153,31 @@ describe('replication between analyzers', SUITE, () => {
     assert.equal(a!.replication.stats().peers, 0);
     a!.handle.context.graph.newNode({ Name: 'alone', Type: 'device' });
     assert.equal(a!.replication.stats().sent, 0, 'nothing sent to itself');
+  });
+
+  it('gives up on a peer that never answers the handshake, and dials it again', async (t) => {
+    // accepts TCP connections and never writes: a hung analyzer, or something else on the port
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    t.after(() => {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    });
+    const hung = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const [a] = await startMesh(t, ['an-hung'], {
+      analyzers: (_all, self) => [self, hung],
+      tuning: { handshakeTimeoutMs: 300 },
+    });
+    await settle(() => {
+      const gaveUp = a!.logs
+        .find('replication peer not linked; dialing again', { address: hung })
+        .filter((l) => String(l['err']).includes('no answer to the WebSocket handshake'));
+      assert.ok(gaveUp.length >= 1, 'the dial timed out');
+      assert.ok(sockets.length >= 2, 'and was made again');
+    });
+    const st = (await a!.client().status()) as { Peers: unknown };
+    assert.deepEqual(st.Peers, { Incomers: {}, Outgoers: {} });
   });
 
   it('shows an agent of A to a subscriber and a query of B', async (t) => {

@@ -147,6 +147,7 @@ export class PeerLink {
       ...opts.auth,
       tls: opts.tls,
       heartbeatTimeoutMs: opts.tuning.heartbeatMs,
+      handshakeTimeoutMs: opts.tuning.handshakeTimeoutMs,
     });
     // 'open' is emitted synchronously as the socket opens, before any message is read: the
     // channel exists when the peer's Sync arrives (the connect() promise settles later).

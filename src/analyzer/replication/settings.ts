@@ -14,6 +14,11 @@ export interface ReplicationTuning {
   maxDelayMs: number;
   /** Drop an outgoing link that hears nothing (not even pings) this long (default 7000 ms). */
   heartbeatMs: number;
+  /**
+   * Longest wait for a peer to answer the dial (TCP, TLS and the WebSocket upgrade) before it is
+   * closed and redialled with the backoff (default 10 000 ms, as the agent uplink).
+   */
+  handshakeTimeoutMs: number;
   /** Messages written to an outgoing link and not yet flushed before it is closed as overloaded. */
   maxPendingWrites: number;
 }
@@ -23,6 +28,7 @@ export const DEFAULT_REPLICATION_TUNING: ReplicationTuning = {
   minDelayMs: 1000,
   maxDelayMs: 30_000,
   heartbeatMs: 7000,
+  handshakeTimeoutMs: 10_000,
   maxPendingWrites: 10_000,
 };
 
@@ -92,6 +98,7 @@ export function replicationSettingsFromConfig(
     tuning: {
       ...DEFAULT_REPLICATION_TUNING,
       heartbeatMs: (config.http.ws.ping_delay + config.http.ws.pong_timeout) * 1000,
+      handshakeTimeoutMs: DEFAULT_REPLICATION_TUNING.handshakeTimeoutMs,
       maxPendingWrites: config.http.ws.queue_size,
       ...tuning,
     },
