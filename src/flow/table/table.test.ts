@@ -302,7 +302,11 @@ test('TCP metrics are the same when a snap length cuts the payload off', { skip 
       const start = b.offsets[i]!;
       const len = b.capLens[i]!;
       if (len > 80) truncated++;
-      nb.push(b.buffer.subarray(start, start + Math.min(len, 80)), b.timestamps[i]!, b.wireLens[i]!);
+      nb.push(
+        b.buffer.subarray(start, start + Math.min(len, 80)),
+        b.timestamps[i]!,
+        b.wireLens[i]!,
+      );
     }
     cut.feed(nb.take());
   }
