@@ -308,7 +308,8 @@ export class FlowTable {
     if (ks.l2Len > ks.l3Len) h.update(ks.bytes, ks.l3Len, ks.l2Len - ks.l3Len).digest();
     e.l2Hi = h.hi;
     e.l2Lo = h.lo;
-    h.update(ks.bytes, ks.l2Len, ks.len - ks.l2Len).digest();
+    // the key's digest: the L2 one again unless a parent UUID follows
+    if (ks.len > ks.l2Len) h.update(ks.bytes, ks.l2Len, ks.len - ks.l2Len).digest();
     const start = Math.floor(ts / 1000);
     const u = this.uuidHasher
       .reset(h.hi, h.lo)
