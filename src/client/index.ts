@@ -26,3 +26,9 @@ export { fetchTransport, tlsTransport } from './http-transport.js';
 export type { HttpRequest, HttpResponse, HttpTransport, TlsOptions } from './http-transport.js';
 export * from './gremlin.js';
 export type * from './types.js';
+export { ReconnectingLink, splitHostPort } from './reconnecting-link.js';
+export type {
+  ReconnectingLinkHooks,
+  ReconnectingLinkOptions,
+  ReconnectingLinkState,
+} from './reconnecting-link.js';

@@ -8,13 +8,13 @@
 //
 // The delay before attempt n after a failure or a loss is exponential with full jitter, uniform in
 // [0, 2·min·2^(n-1)] capped at 2·max, so that many agents losing the same analyzer do not all come
-// back in the same instant.
+// back in the same instant. The cycle itself is the client's ReconnectingLink; this file adds the
+// agent's part: handshake-timeout count, pending writes, logging and ConnStatus.
 import type { Logger } from 'pino';
 import {
-  ApiError,
   ClientError,
-  WsClient,
-  backoffDelay,
+  ReconnectingLink,
+  splitHostPort,
   type AuthOptions,
   type HandshakeInfo,
   type TlsOptions,
@@ -72,48 +72,51 @@ export interface LinkEvents {
   message(link: AnalyzerLink, msg: StructMessage): void;
 }
 
-export type LinkState = 'idle' | 'connecting' | 'connected' | 'waiting' | 'closed';
-
 /** The connection to one analyzer, reconnecting until closed. */
 export class AnalyzerLink {
-  private state: LinkState = 'idle';
-  private readonly client: WsClient;
-  private timer: NodeJS.Timeout | undefined;
-  private failures = 0;
+  private readonly link: ReconnectingLink;
   private inFlight = 0;
   private connectTime: Date | undefined;
   private remote: HandshakeInfo | undefined;
-  /** Connection attempts since start. */
-  attempts = 0;
   /** Attempts given up because the analyzer did not answer the handshake in time. */
   handshakeTimeouts = 0;
-  /** Why the last attempt failed or the last connection ended. */
-  lastError = '';
 
   constructor(
     readonly opts: LinkOptions,
     private readonly events: LinkEvents,
   ) {
-    this.client = new WsClient({
-      analyzer: opts.address,
-      path: WsPath.AgentTopology,
-      hostId: opts.hostID,
-      clientType: ServiceType.Agent,
-      protocol: ClientProtocol.Protobuf,
-      persistencePolicy: PersistencePolicy.DeleteOnDisconnect,
-      username: opts.username,
-      password: opts.password,
-      token: opts.token,
-      cookies: opts.cookies,
-      tls: opts.tls,
-      heartbeatTimeoutMs: opts.tuning.heartbeatMs,
-      handshakeTimeoutMs: opts.tuning.handshakeTimeoutMs,
-    });
-    this.client.on('message', (msg) => this.events.message(this, msg));
-    this.client.on('error', (err) => {
-      this.lastError = err.message;
-    });
-    this.client.on('close', (code, reason) => this.closed(code, reason));
+    const { minDelayMs, maxDelayMs, random } = opts.tuning;
+    this.link = new ReconnectingLink(
+      {
+        client: {
+          analyzer: opts.address,
+          path: WsPath.AgentTopology,
+          hostId: opts.hostID,
+          clientType: ServiceType.Agent,
+          protocol: ClientProtocol.Protobuf,
+          persistencePolicy: PersistencePolicy.DeleteOnDisconnect,
+          username: opts.username,
+          password: opts.password,
+          token: opts.token,
+          cookies: opts.cookies,
+          tls: opts.tls,
+          heartbeatTimeoutMs: opts.tuning.heartbeatMs,
+          handshakeTimeoutMs: opts.tuning.handshakeTimeoutMs,
+        },
+        backoff: { minDelayMs, maxDelayMs, jitter: 1 },
+        random,
+      },
+      {
+        onOpen: (info) => this.opened(info),
+        onMessage: (msg) => this.events.message(this, msg),
+        onLost: (code, reason) => this.lost(code, reason),
+        onFailure: (err) => {
+          if (err instanceof ClientError && err.code === 'SKY_ERR_CLIENT_TIMEOUT')
+            this.handshakeTimeouts++;
+        },
+        onRetry: (attempt, delayMs) => this.retrying(attempt, delayMs),
+      },
+    );
   }
 
   get address(): string {
@@ -121,7 +124,17 @@ export class AnalyzerLink {
   }
 
   get connected(): boolean {
-    return this.state === 'connected';
+    return this.link.connected;
+  }
+
+  /** Connection attempts since start. */
+  get attempts(): number {
+    return this.link.attempts;
+  }
+
+  /** Why the last attempt failed or the last connection ended. */
+  get lastError(): string {
+    return this.link.lastError;
   }
 
   /** Messages handed to the socket and not yet written out. */
@@ -131,62 +144,30 @@ export class AnalyzerLink {
 
   /** Starts connecting (at once; retries follow the backoff). */
   start(): void {
-    if (this.state !== 'idle') return;
-    this.connect();
+    this.link.start();
   }
 
-  private connect(): void {
-    this.state = 'connecting';
-    this.attempts++;
-    this.client.connect().then(
-      (info) => {
-        if (this.state !== 'connecting') {
-          void this.client.close();
-          return;
-        }
-        this.state = 'connected';
-        this.failures = 0;
-        this.remote = info;
-        this.connectTime = new Date();
-        this.lastError = '';
-        this.opts.logger.info({ analyzer: this.address, remote: info.remoteHost }, 'connected');
-        this.events.open(this);
-      },
-      (err: Error) => {
-        if (this.state !== 'connecting') return;
-        if (err instanceof ClientError && err.code === 'SKY_ERR_CLIENT_TIMEOUT')
-          this.handshakeTimeouts++;
-        this.lastError =
-          err instanceof ApiError ? `HTTP ${err.status}: ${err.message}` : err.message;
-        this.retry();
-      },
-    );
+  private opened(info: HandshakeInfo): void {
+    this.remote = info;
+    this.connectTime = new Date();
+    this.opts.logger.info({ analyzer: this.address, remote: info.remoteHost }, 'connected');
+    this.events.open(this);
   }
 
-  private closed(code: number, reason: string): void {
-    if (this.state !== 'connected') return;
-    this.lastError = `connection closed (${code}${reason ? ` ${reason}` : ''})`;
+  private lost(code: number, reason: string): void {
+    if (!this.link.connected) return; // close() ended it
     this.opts.logger.warn({ analyzer: this.address, code, reason }, 'connection to analyzer lost');
     this.events.lost(this);
-    this.retry();
   }
 
-  private retry(): void {
-    this.state = 'waiting';
-    this.failures++;
-    const { minDelayMs, maxDelayMs, random } = this.opts.tuning;
-    const delay = backoffDelay(this.failures, { minDelayMs, maxDelayMs, jitter: 1 }, random);
+  private retrying(attempt: number, delayMs: number): void {
     // The first failure of a streak is worth a warning; the retries that follow are not.
-    const log = this.failures === 1 ? this.opts.logger.warn : this.opts.logger.debug;
+    const log = attempt === 1 ? this.opts.logger.warn : this.opts.logger.debug;
     log.call(
       this.opts.logger,
-      { analyzer: this.address, attempt: this.failures, delayMs: delay, err: this.lastError },
+      { analyzer: this.address, attempt, delayMs, err: this.link.lastError },
       'analyzer unreachable; retrying',
     );
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.state === 'waiting') this.connect();
-    }, delay);
   }
 
   /**
@@ -194,9 +175,9 @@ export class AnalyzerLink {
    * Returns false when not connected. `written` runs once the message left (or failed to).
    */
   send(msg: StructMessage, written?: () => void): boolean {
-    if (this.state !== 'connected') return false;
+    if (!this.link.connected) return false;
     this.inFlight++;
-    this.client.send(msg).then(
+    this.link.send(msg).then(
       () => this.settled(written),
       () => this.settled(written),
     );
@@ -210,32 +191,22 @@ export class AnalyzerLink {
 
   /** Stops reconnecting and closes the connection (code 1000). */
   async close(): Promise<void> {
-    const was = this.state;
-    this.state = 'closed';
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    if (was === 'connected' || was === 'connecting') await this.client.close();
+    await this.link.close();
   }
 
   /** Skydive's ConnStatus of this connection, seen from the agent. */
   status(): ConnStatus {
-    const { host, port } = splitAddress(this.address);
+    const { host, port } = splitHostPort(this.address);
     return {
       ServiceType: ServiceType.Agent,
       ClientProtocol: ClientProtocol.Protobuf,
       Addr: host,
       Port: port,
-      IsConnected: this.state === 'connected',
+      IsConnected: this.link.connected,
       // Go's zero time, as Skydive reports a connection that never opened.
       ConnectTime: this.connectTime?.toISOString() ?? '0001-01-01T00:00:00Z',
       RemoteHost: this.remote?.remoteHost ?? '',
       RemoteServiceType: this.remote?.remoteServiceType ?? '',
     };
   }
-}
-
-function splitAddress(address: string): { host: string; port: number } {
-  const i = address.lastIndexOf(':');
-  if (i < 0) return { host: address, port: 0 };
-  return { host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1)) };
 }

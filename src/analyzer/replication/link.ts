@@ -6,17 +6,12 @@
 //                       └────────────────────────────────────────────────────────────────────┘
 //   connecting ──the answer carries our own host ID──▶ self (never dialed again)
 //   any ──close()──▶ closed
+// The cycle itself is the client's ReconnectingLink; this file adds the replication's part.
 import type { Logger } from 'pino';
-import {
-  ApiError,
-  WsClient,
-  backoffDelay,
-  type AuthOptions,
-  type HandshakeInfo,
-  type TlsOptions,
-} from '../../client/index.js';
 import type { ConnStatus } from '../../api/status.js';
 import type { Outgoing } from '../../api/ws/index.js';
+import { ReconnectingLink, splitHostPort } from '../../client/index.js';
+import type { AuthOptions, HandshakeInfo, TlsOptions } from '../../client/index.js';
 import {
   ClientProtocol,
   ServiceType,
@@ -59,7 +54,7 @@ export class OutgoingChannel implements PeerChannel {
 
   constructor(
     private readonly link: PeerLink,
-    private readonly client: WsClient,
+    private readonly client: ReconnectingLink,
     readonly remote: HandshakeInfo,
   ) {}
 
@@ -109,7 +104,7 @@ export class OutgoingChannel implements PeerChannel {
   }
 
   status(): ConnStatus {
-    const { host, port } = splitAddress(this.link.address);
+    const { host, port } = splitHostPort(this.link.address);
     return {
       ServiceType: ServiceType.Analyzer,
       ClientProtocol: ClientProtocol.JSON,
@@ -126,39 +121,47 @@ export class OutgoingChannel implements PeerChannel {
 
 /** Dials one address of `analyzers` until closed. */
 export class PeerLink {
-  private state: PeerLinkState = 'idle';
-  private readonly client: WsClient;
-  private timer: NodeJS.Timeout | undefined;
-  private failures = 0;
+  private readonly link: ReconnectingLink;
   private channel: OutgoingChannel | undefined;
-  /** Why the last attempt failed or the last connection ended. */
-  lastError = '';
 
   constructor(
     readonly opts: PeerLinkOptions,
     private readonly events: PeerLinkEvents,
   ) {
-    this.client = new WsClient({
-      analyzer: opts.address,
-      path: WsPath.Replication,
-      hostId: opts.hostID,
-      clientType: ServiceType.Analyzer,
-      protocol: ClientProtocol.JSON,
-      ...opts.auth,
-      tls: opts.tls,
-      heartbeatTimeoutMs: opts.tuning.heartbeatMs,
-      handshakeTimeoutMs: opts.tuning.handshakeTimeoutMs,
-    });
-    // 'open' is emitted synchronously as the socket opens, before any message is read: the
-    // channel exists when the peer's Sync arrives (the connect() promise settles later).
-    this.client.on('open', (info) => this.opened(info));
-    this.client.on('message', (msg) => {
-      if (this.channel) this.events.message(this.channel, msg);
-    });
-    this.client.on('error', (err) => {
-      this.lastError = err.message;
-    });
-    this.client.on('close', (code, reason) => this.lost(code, reason));
+    const { minDelayMs, maxDelayMs } = opts.tuning;
+    this.link = new ReconnectingLink(
+      {
+        client: {
+          analyzer: opts.address,
+          path: WsPath.Replication,
+          hostId: opts.hostID,
+          clientType: ServiceType.Analyzer,
+          protocol: ClientProtocol.JSON,
+          ...opts.auth,
+          tls: opts.tls,
+          heartbeatTimeoutMs: opts.tuning.heartbeatMs,
+          handshakeTimeoutMs: opts.tuning.handshakeTimeoutMs,
+        },
+        backoff: { minDelayMs, maxDelayMs, jitter: 0.5 },
+      },
+      {
+        // onOpen runs on the client's synchronous 'open' event, before any message is read: the
+        // channel exists when the peer's Sync arrives (the connect() promise settles later).
+        onOpen: (info) => this.opened(info),
+        onMessage: (msg) => {
+          if (this.channel) this.events.message(this.channel, msg);
+        },
+        onLost: () => this.lost(),
+        onRetry: (attempt, delayMs) => {
+          const log = attempt === 1 ? this.opts.logger.info : this.opts.logger.debug;
+          log.call(
+            this.opts.logger,
+            { address: this.address, attempt, delayMs, err: this.link.lastError },
+            'replication peer not linked; dialing again',
+          );
+        },
+      },
+    );
   }
 
   get address(): string {
@@ -166,102 +169,50 @@ export class PeerLink {
   }
 
   get current(): PeerLinkState {
-    return this.state;
+    const s = this.link.state;
+    return s === 'stopped' ? 'self' : s;
+  }
+
+  /** Why the last attempt failed or the last connection ended. */
+  get lastError(): string {
+    return this.link.lastError;
   }
 
   /** Starts dialing (at once; retries follow the backoff). */
   start(): void {
-    if (this.state === 'idle') this.connect();
-  }
-
-  private connect(): void {
-    this.state = 'connecting';
-    this.client.connect().then(
-      () => undefined,
-      (err: Error) => {
-        if (this.state !== 'connecting') return;
-        this.lastError =
-          err instanceof ApiError ? `HTTP ${err.status}: ${err.message}` : err.message;
-        this.retry();
-      },
-    );
+    this.link.start();
   }
 
   private opened(info: HandshakeInfo): void {
-    if (this.state !== 'connecting') {
-      void this.client.close();
-      return;
-    }
     if (info.remoteHost === this.opts.hostID) {
       // Skydive's rule: every analyzer lists itself; the answer's X-Host-ID gives it away.
-      this.state = 'self';
       this.opts.logger.info({ address: this.address }, 'replication: this address is me, ignored');
-      void this.client.close();
+      this.link.stop();
       return;
     }
-    this.state = 'connected';
-    const ch = new OutgoingChannel(this, this.client, info);
+    const ch = new OutgoingChannel(this, this.link, info);
     this.channel = ch;
     if (!this.events.opened(ch)) {
       this.channel = undefined;
-      this.lastError = `a link with ${info.remoteHost} already exists`;
-      this.dropConnection();
-      return;
+      this.link.drop(`a link with ${info.remoteHost} already exists`);
     }
-    this.failures = 0;
-    this.lastError = '';
   }
 
-  private lost(code: number, reason: string): void {
+  private lost(): void {
     const ch = this.channel;
     this.channel = undefined;
-    if (ch) {
-      ch.ended();
-      this.lastError = `connection closed (${code}${reason ? ` ${reason}` : ''})`;
-      this.events.closed(ch);
-    }
-    if (this.state === 'connected') this.retry();
+    if (!ch) return;
+    ch.ended();
+    this.events.closed(ch);
   }
 
   /** Closes the current connection; the link dials again after its backoff. */
   dropConnection(): void {
-    if (this.state !== 'connected') return;
-    this.state = 'waiting';
-    void this.client.close().then(() => {
-      if (this.state === 'waiting' && this.timer === undefined) this.retry();
-    });
-  }
-
-  private retry(): void {
-    if (this.state === 'closed' || this.state === 'self') return;
-    this.state = 'waiting';
-    this.failures++;
-    const { minDelayMs, maxDelayMs } = this.opts.tuning;
-    const delay = backoffDelay(this.failures, { minDelayMs, maxDelayMs, jitter: 0.5 });
-    const log = this.failures === 1 ? this.opts.logger.info : this.opts.logger.debug;
-    log.call(
-      this.opts.logger,
-      { address: this.address, attempt: this.failures, delayMs: delay, err: this.lastError },
-      'replication peer not linked; dialing again',
-    );
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.state === 'waiting') this.connect();
-    }, delay);
+    this.link.drop();
   }
 
   /** Stops dialing and closes the connection. */
   async close(): Promise<void> {
-    this.state = 'closed';
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.client.close();
+    await this.link.close();
   }
-}
-
-function splitAddress(address: string): { host: string; port: number } {
-  const i = address.lastIndexOf(':');
-  if (i < 0) return { host: address, port: 0 };
-  return { host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1)) };
 }
