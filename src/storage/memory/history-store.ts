@@ -18,17 +18,17 @@ import {
   checkDuration,
   checkTime,
 } from '../history-store.js';
+import { keyOf } from '../history/plan.js';
 import type { RevisionRow } from '../history/rows.js';
 import {
   aliveIn,
   deleteTime,
-  latestPerElement,
   rowFromChange,
   rowSize,
   rowToRevision,
   validAt,
 } from '../history/rows.js';
-import { HistoryView } from '../history/view.js';
+import { eagerView, windowView } from '../history/window.js';
 
 interface Row extends RevisionRow {
   seq: number;
@@ -38,8 +38,6 @@ export interface MemoryHistoryOptions {
   /** Clock in ms: the store's creation time starts its horizon (tests inject one). */
   clock?: () => number;
 }
-
-const keyOf = (kind: 'node' | 'edge', id: string): string => (kind === 'node' ? 'n' : 'e') + id;
 
 /**
  * A HistoryStore held in process memory.
@@ -120,15 +118,15 @@ export class MemoryHistoryStore implements HistoryStore {
     const d = checkDuration(duration);
     const h = await this.horizon();
     if (t < h) throw new HistoryHorizonError(t, h);
-    const rows =
-      d === undefined || d === 0
-        ? this.rows.filter((r) => validAt(r, t))
-        : latestPerElement(this.rows.filter((r) => aliveIn(r, t, d)));
-    return HistoryView.eager(
-      t,
-      rows.filter((r) => r.kind === 'node'),
-      rows.filter((r) => r.kind === 'edge'),
-    );
+    return d === undefined || d === 0
+      ? eagerView(
+          t,
+          this.rows.filter((r) => validAt(r, t)),
+        )
+      : windowView(
+          t,
+          this.rows.filter((r) => aliveIn(r, t, d)),
+        );
   }
 
   async changes(from: number, to: number): Promise<HistoryRevision[]> {

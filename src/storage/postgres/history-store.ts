@@ -23,8 +23,9 @@ import {
 } from '../history-store.js';
 import { keyOf, planCloses, planRows } from '../history/plan.js';
 import type { RevisionRow } from '../history/rows.js';
-import { latestPerElement, rowSize, rowToRevision } from '../history/rows.js';
+import { rowSize, rowToRevision } from '../history/rows.js';
 import { HistoryView } from '../history/view.js';
+import { windowStart, windowView } from '../history/window.js';
 import { OTHER, PUSHED_KEYS, fromSql, pushedValue } from '../sqlite/history-schema.js';
 import { META_SCHEMA, MIGRATE_V1, OPEN, SCHEMA, SCHEMA_VERSION, SQL } from './history-schema.js';
 
@@ -45,8 +46,6 @@ const types = {
       ? (v: string) => Number(v)
       : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)) as never,
 };
-
-const MIN = Number.MIN_SAFE_INTEGER;
 
 /** Counters as history_meta returns them. */
 type MetaRows = readonly { key: string; value: number | null }[];
@@ -287,13 +286,8 @@ export class PostgresHistoryStore implements HistoryStore {
       const h = this.horizonNow();
       if (t < h) throw new HistoryHorizonError(t, h);
       if (d !== undefined && d > 0) {
-        const lo = d === Infinity ? MIN : t - d;
-        const rows = latestPerElement(await rowsOf(this.pool, SQL.window, [lo, t]));
-        return HistoryView.eager(
-          t,
-          rows.filter((r) => r.kind === 'node'),
-          rows.filter((r) => r.kind === 'edge'),
-        );
+        const lo = windowStart(t, d);
+        return windowView(t, await rowsOf(this.pool, SQL.window, [lo, t]));
       }
       const lookups = opts?.lookups ?? [];
       if (opts?.lookupsOnly && lookups.length > 0 && lookups.every((l) => l.key in PUSHED_KEYS)) {
