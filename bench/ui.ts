@@ -18,6 +18,7 @@ import { loadConfig } from '../src/config/index.js';
 import { PersistencePolicy, WsPath, newStructMessage } from '../src/protocol/index.js';
 import { CHROMIUM, CHROMIUM_ARGS, ROOT, ensureUiBuilt } from '../test/e2e/browser.js';
 import { datacenter } from './fixtures/datacenter.js';
+import { benchDataDir } from './lib/data-dir.js';
 import { percentile } from './lib/report.js';
 
 const NODES = Number(process.env['NODES'] ?? 10_000);
@@ -44,9 +45,13 @@ if (!existsSync(CHROMIUM)) {
 }
 ensureUiBuilt();
 
-// the analyzer and the topology
+// the analyzer (its stores in a temporary data dir, never /var/lib/skydive) and the topology
 const config = loadConfig({
-  overrides: { 'analyzer.listen': '127.0.0.1:0', host_id: 'bench-ui' },
+  overrides: {
+    'analyzer.listen': '127.0.0.1:0',
+    host_id: 'bench-ui',
+    'storage.sqlite.data_dir': benchDataDir(),
+  },
   env: {},
   hostname: 'bench-ui',
 });
