@@ -2,10 +2,10 @@
 // The slice of configuration an agent runs on, resolved once at boot from the Skydive-style config:
 // its API (agent.listen, agent.auth.api.backend), its analyzers and how to reach them (cluster
 // credentials, TLS), its probes and the host node's extra metadata.
-import { readFileSync } from 'node:fs';
 import {
   VERSION,
   authBackendSettings,
+  clusterClientTls,
   tlsSettings,
   wsSettings,
   type ApiSettings,
@@ -30,32 +30,6 @@ export interface AgentSettings extends ApiSettings {
   probeOptions: Readonly<Record<string, unknown>>;
   /** `agent.metadata`, merged into the host node. */
   metadata: Metadata;
-}
-
-function pem(file: string, what: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new InvalidArgumentError(
-      'SKY_ERR_TLS_CONFIG',
-      `tls: cannot read the ${what} ${file}: ${(err as Error).message}`,
-    );
-  }
-}
-
-/**
- * TLS toward analyzers: on when a client certificate and key are set (Skydive's rule), or when a
- * CA or a server certificate is (a cluster whose analyzers serve HTTPS).
- */
-function clientTls(config: SkydiveConfig): TlsOptions | undefined {
-  const t = config.tls;
-  if (!t.ca_cert && !(t.client_cert && t.client_key) && !t.server_cert) return undefined;
-  return {
-    ...(t.ca_cert ? { ca: pem(t.ca_cert, 'CA certificate') } : {}),
-    ...(t.client_cert && t.client_key
-      ? { cert: pem(t.client_cert, 'client certificate'), key: pem(t.client_key, 'client key') }
-      : {}),
-  };
 }
 
 function metadata(value: unknown): Metadata {
@@ -100,7 +74,7 @@ export function agentSettingsFromConfig(config: SkydiveConfig): AgentSettings {
       password: a.auth.cluster.password,
       ...(Object.keys(cookies).length > 0 ? { cookies: { ...cookies } } : {}),
     },
-    clientTls: clientTls(config),
+    clientTls: clusterClientTls(config),
     probes: [...new Set([...a.topology.probes, ...ALWAYS_ON_PROBES])],
     probeOptions: a.topology as Readonly<Record<string, unknown>>,
     metadata: metadata(a.metadata),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The settings every server of ours (analyzer, agent) runs its API on, and their resolution from
 // the Skydive-style configuration: auth sections named by *.auth.*.backend, TLS, WS tuning.
+import { readFileSync } from 'node:fs';
 import type { SkydiveConfig } from '../config/index.js';
 import { InvalidArgumentError } from '../graph/errors.js';
 
@@ -94,6 +95,42 @@ export function tlsSettings(config: SkydiveConfig): TlsSettings | undefined {
     key: t.server_key,
     ca: t.ca_cert,
     requireClientCert: t.require_client_cert,
+  };
+}
+
+/** PEM material for a connection to an analyzer (the shape of the client's TlsOptions). */
+export interface ClientTlsSettings {
+  ca?: Buffer;
+  cert?: Buffer;
+  key?: Buffer;
+}
+
+function pem(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new InvalidArgumentError(
+      'SKY_ERR_TLS_CONFIG',
+      `tls: cannot read the ${what} ${file}: ${(err as Error).message}`,
+    );
+  }
+}
+
+/**
+ * TLS toward analyzers (an agent's uplink, an analyzer's replication dials): on when a client
+ * certificate and key are set (Skydive's rule), or when a CA or a server certificate is (a cluster
+ * whose analyzers serve HTTPS).
+ * @throws InvalidArgumentError SKY_ERR_TLS_CONFIG when a configured PEM file cannot be read.
+ */
+export function clusterClientTls(config: SkydiveConfig): ClientTlsSettings | undefined {
+  const t = config.tls;
+  const withCert = Boolean(t.client_cert && t.client_key);
+  if (!t.ca_cert && !withCert && !t.server_cert) return undefined;
+  return {
+    ...(t.ca_cert ? { ca: pem(t.ca_cert, 'CA certificate') } : {}),
+    ...(withCert
+      ? { cert: pem(t.client_cert!, 'client certificate'), key: pem(t.client_key!, 'client key') }
+      : {}),
   };
 }
 

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // What replication runs on (skydive-compat §2.10, §7): the `analyzers` to dial, the cluster
 // credentials and cookies sent to them, TLS toward them, `analyzer.replication.debug`, and tuning.
-import { readFileSync } from 'node:fs';
+import { clusterClientTls } from '../../api/settings.js';
 import type { AuthOptions, TlsOptions } from '../../client/index.js';
 import type { SkydiveConfig } from '../../config/index.js';
-import { InvalidArgumentError } from '../../graph/errors.js';
 
 /** Reconnection and flow-control tuning; every field has a default. */
 export interface ReplicationTuning {
@@ -49,40 +48,16 @@ export interface ReplicationSettings {
   tuning: ReplicationTuning;
 }
 
-function pem(file: string, what: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new InvalidArgumentError(
-      'SKY_ERR_TLS_CONFIG',
-      `tls: cannot read the ${what} ${file}: ${(err as Error).message}`,
-    );
-  }
-}
-
 /**
  * Settings of replication from a loaded configuration. Peers are dialed over TLS when this
- * analyzer serves TLS itself, or a CA or client certificate is configured (the agent's rule).
+ * analyzer serves TLS itself, or a CA or client certificate is configured (clusterClientTls).
  * @throws InvalidArgumentError SKY_ERR_TLS_CONFIG when a configured PEM file cannot be read.
  */
 export function replicationSettingsFromConfig(
   config: SkydiveConfig,
   tuning: Partial<ReplicationTuning> = {},
 ): ReplicationSettings {
-  const t = config.tls;
-  const withCert = Boolean(t.client_cert && t.client_key);
-  const tls: TlsOptions | undefined =
-    t.ca_cert || withCert || t.server_cert
-      ? {
-          ...(t.ca_cert ? { ca: pem(t.ca_cert, 'CA certificate') } : {}),
-          ...(withCert
-            ? {
-                cert: pem(t.client_cert!, 'client certificate'),
-                key: pem(t.client_key!, 'client key'),
-              }
-            : {}),
-        }
-      : undefined;
+  const tls: TlsOptions | undefined = clusterClientTls(config);
   const cluster = config.analyzer.auth.cluster;
   const cookies = config.http.cookie ?? {};
   return {
