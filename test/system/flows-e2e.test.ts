@@ -13,7 +13,7 @@ import { netnsProbe } from '../../src/probes/netns/index.js';
 import { netlinkProbe } from '../../src/probes/netlink/index.js';
 import type { Probe } from '../../src/probes/sdk.js';
 import { readCapture } from '../../src/flow/pcap/index.js';
-import { Scratch, isRoot, sh } from './helpers/netns.js';
+import { Scratch, isRoot } from './helpers/netns.js';
 
 const exec = promisify(execFile);
 const teardown = suiteTeardown();
@@ -29,17 +29,6 @@ interface FlowJSON {
 }
 
 /** Two namespaces joined by a veth pair with addresses; returns the names and addresses. */
-function veth(a: string, b: string, n: number) {
-  const [nsA, nsB] = [scratch.netns(`${a}n`), scratch.netns(`${b}n`)];
-  const [ifA, ifB] = [scratch.name(a), scratch.name(b)];
-  sh(
-    `ip link add ${ifA} netns ${nsA} type veth peer name ${ifB} netns ${nsB} && ` +
-      `ip -n ${nsA} addr add 10.${n}.0.1/24 dev ${ifA} && ip -n ${nsB} addr add 10.${n}.0.2/24 dev ${ifB} && ` +
-      `ip -n ${nsA} link set ${ifA} up && ip -n ${nsB} link set ${ifB} up`,
-  );
-  return { nsA, ifA, ipB: `10.${n}.0.2` };
-}
-
 async function ping(ns: string, ip: string): Promise<void> {
   await exec('ip', ['netns', 'exec', ns, 'ping', '-c', '3', '-i', '0.2', '-W', '1', ip]);
 }
@@ -52,10 +41,19 @@ async function icmpFlows(name: string): Promise<FlowJSON[]> {
   return flows;
 }
 
+/** The Captures entries of the analyzer's node named `name`. */
+function capturesOf(name: string): { ID: string; State: string; PacketsDropped?: number }[] {
+  const node = [...an.context.graph.nodes()].find((n) => n.metadata.Name === name);
+  return (node?.metadata.Captures ?? []) as {
+    ID: string;
+    State: string;
+    PacketsDropped?: number;
+  }[];
+}
+
 async function activeOn(name: string, captureID: string): Promise<void> {
   await settle(() => {
-    const node = [...an.context.graph.nodes()].find((n) => n.metadata.Name === name);
-    const caps = (node?.metadata.Captures ?? []) as { ID: string; State: string; Error?: string }[];
+    const caps = capturesOf(name);
     const c = caps.find((x) => x.ID === captureID);
     assert.equal(c?.State, 'active', `capture active on ${name}: ${JSON.stringify(caps)}`);
   });
@@ -63,9 +61,7 @@ async function activeOn(name: string, captureID: string): Promise<void> {
 
 /** Packets the capture on `name` reported dropped (the node's Captures entry). */
 function capturedDrops(name: string, captureID: string): number {
-  const node = [...an.context.graph.nodes()].find((n) => n.metadata.Name === name);
-  const caps = (node?.metadata.Captures ?? []) as { ID: string; PacketsDropped?: number }[];
-  return caps.find((x) => x.ID === captureID)?.PacketsDropped ?? 0;
+  return capturesOf(name).find((x) => x.ID === captureID)?.PacketsDropped ?? 0;
 }
 
 describe('live captures in namespaces', { ...SUITE, skip: !isRoot && 'needs root' }, () => {
@@ -84,7 +80,7 @@ describe('live captures in namespaces', { ...SUITE, skip: !isRoot && 'needs root
   });
 
   it('ping across a captured veth gives an ICMPv4 flow with packets both ways', async () => {
-    const { nsA, ifA, ipB } = veth('p', 'q', 201);
+    const { nsA, ifA, ipB } = scratch.addressedPair('p', 'q', 201);
     const capture = (await an.client().create('capture', {
       GremlinQuery: `G.V().Has('Name', '${ifA}')`,
       RawPacketLimit: 10,
@@ -115,7 +111,7 @@ describe('live captures in namespaces', { ...SUITE, skip: !isRoot && 'needs root
   });
 
   it('a pcap capture with a BPF filter sees only the iperf3 TCP traffic', async () => {
-    const { nsA, ifA, ipB } = veth('t', 'u', 203);
+    const { nsA, ifA, ipB } = scratch.addressedPair('t', 'u', 203);
     const nsB = scratch.name('un');
     const capture = (await an.client().create('capture', {
       GremlinQuery: `G.V().Has('Name', '${ifA}')`,
@@ -163,7 +159,7 @@ describe('live captures in namespaces', { ...SUITE, skip: !isRoot && 'needs root
       GremlinQuery: `G.V().Has('Name', '${ifName}')`,
       BPFFilter: 'icmp',
     })) as { UUID: string };
-    const { nsA, ipB } = veth('r', 's', 202);
+    const { nsA, ipB } = scratch.addressedPair('r', 's', 202);
     await activeOn(ifName, capture.UUID);
     await ping(nsA, ipB);
     await settle(async () => {

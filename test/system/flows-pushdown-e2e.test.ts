@@ -18,25 +18,13 @@ import { startTestAnalyzer, suiteTeardown, type TestAnalyzer } from '../integrat
 import { netnsProbe } from '../../src/probes/netns/index.js';
 import { netlinkProbe } from '../../src/probes/netlink/index.js';
 import type { Probe } from '../../src/probes/sdk.js';
-import { Scratch, isRoot, sh } from './helpers/netns.js';
+import { Scratch, isRoot } from './helpers/netns.js';
 
 const exec = promisify(execFile);
 const teardown = suiteTeardown();
 const scratch = new Scratch();
 let an: TestAnalyzer;
 let agent: TestAgent;
-
-/** Two namespaces joined by a veth pair with addresses. */
-function veth(a: string, b: string, n: number) {
-  const [nsA, nsB] = [scratch.netns(`${a}n`), scratch.netns(`${b}n`)];
-  const [ifA, ifB] = [scratch.name(a), scratch.name(b)];
-  sh(
-    `ip link add ${ifA} netns ${nsA} type veth peer name ${ifB} netns ${nsB} && ` +
-      `ip -n ${nsA} addr add 10.${n}.0.1/24 dev ${ifA} && ip -n ${nsB} addr add 10.${n}.0.2/24 dev ${ifB} && ` +
-      `ip -n ${nsA} link set ${ifA} up && ip -n ${nsB} link set ${ifB} up`,
-  );
-  return { nsA, ifA, ipB: `10.${n}.0.2` };
-}
 
 const ping = (ns: string, ip: string) =>
   exec('ip', ['netns', 'exec', ns, 'ping', '-c', '3', '-i', '0.2', '-W', '1', ip]);
@@ -59,8 +47,8 @@ describe(
     });
 
     it('one interface’s flows come from its table alone', async () => {
-      const one = veth('v', 'w', 211);
-      const two = veth('x', 'y', 212);
+      const one = scratch.addressedPair('v', 'w', 211);
+      const two = scratch.addressedPair('x', 'y', 212);
       const capture = (await an.client().create('capture', {
         GremlinQuery: `G.V().Has('Name', WITHIN('${one.ifA}', '${two.ifA}'))`,
         RawPacketLimit: 10,

@@ -44,6 +44,21 @@ export class Scratch {
     return ns;
   }
 
+  /**
+   * Two new namespaces joined by a veth pair, up, with 10.`n`.0.1/24 on the `a` end and
+   * 10.`n`.0.2/24 on the `b` end (`a`, `b`: name suffixes). Removed with the namespaces.
+   */
+  addressedPair(a: string, b: string, n: number): { nsA: string; ifA: string; ipB: string } {
+    const [nsA, nsB] = [this.netns(`${a}n`), this.netns(`${b}n`)];
+    const [ifA, ifB] = [this.name(a), this.name(b)];
+    sh(
+      `ip link add ${ifA} netns ${nsA} type veth peer name ${ifB} netns ${nsB} && ` +
+        `ip -n ${nsA} addr add 10.${n}.0.1/24 dev ${ifA} && ip -n ${nsB} addr add 10.${n}.0.2/24 dev ${ifB} && ` +
+        `ip -n ${nsA} link set ${ifA} up && ip -n ${nsB} link set ${ifB} up`,
+    );
+    return { nsA, ifA, ipB: `10.${n}.0.2` };
+  }
+
   /** Remembers a namespace something else creates (so that cleanup removes it). */
   adoptNetns(ns: string): void {
     this.namespaces.push(ns);
