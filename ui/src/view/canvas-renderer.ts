@@ -4,7 +4,7 @@
 // redraws only the changed nodes. Chosen by measurement over sigma (WebGL) and cytoscape: docs/ui.md.
 import type { GraphStore } from '../model/graph-store.js';
 import { edgeColor, nodeLook, type NodeLook } from './look.js';
-import { OWNERSHIP_MIN_SCALE, pickEdge, pickNode, radius } from './picking.js';
+import { drawnEdgeColor, pickEdge, pickNode, radius } from './picking.js';
 
 /** Camera: the world point at the centre of the view, and pixels per world unit. */
 export interface Camera {
@@ -73,11 +73,8 @@ export function createRenderer(store: GraphStore, container: HTMLElement): Graph
     // edges, one path per colour and width
     const edgePaths = new Map<string, Path2D>();
     const s = cam.scale;
-    // zoomed out, ownership links are implied by the grouping of positions: not drawn
-    const ownership = s >= OWNERSHIP_MIN_SCALE;
     g.forEachEdge((id, a, src, dst, sa, da) => {
-      if (!ownership && a.json.Metadata['RelationType'] === 'ownership') return;
-      const color = edgeColor(store, id, hidden);
+      const color = drawnEdgeColor(store, id, a.json.Metadata['RelationType'], hidden, s);
       if (color === undefined) return;
       const [x1, y1] = toScreen(sa.x, sa.y, cam) as [number, number];
       const [x2, y2] = toScreen(da.x, da.y, cam) as [number, number];

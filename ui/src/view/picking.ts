@@ -5,11 +5,26 @@ import type { GraphStore } from '../model/graph-store.js';
 import { edgeColor, type NodeLook } from './look.js';
 
 /** Below this zoom (pixels per layout unit) ownership links are not drawn. */
-export const OWNERSHIP_MIN_SCALE = 4;
+const OWNERSHIP_MIN_SCALE = 4;
 
 /** Drawn radius of a node (px) at `scale`. */
 export const radius = (look: Pick<NodeLook, 'size'>, scale: number) =>
   Math.max(1.5, Math.min(look.size * 0.12 * scale, look.size * 1.2));
+
+/**
+ * The colour edge `id` (whose RelationType is `relation`) is drawn in at `scale`, or undefined when it is not drawn (an end hidden in a
+ * collapsed group; an ownership link zoomed far out, where the placement shows it).
+ */
+export function drawnEdgeColor(
+  store: GraphStore,
+  id: string,
+  relation: unknown,
+  hidden: Set<string>,
+  scale: number,
+): string | undefined {
+  if (scale < OWNERSHIP_MIN_SCALE && relation === 'ownership') return undefined;
+  return edgeColor(store, id, hidden);
+}
 
 type ToScreen = (x: number, y: number) => [number, number];
 interface Point {
@@ -48,12 +63,11 @@ export function pickEdge(
   at: Point,
 ): string | undefined {
   const hidden = store.groups.hidden();
-  const ownership = scale >= OWNERSHIP_MIN_SCALE;
   let best: string | undefined;
   let bestD = 5 * 5;
   store.graph.forEachEdge((id, a, _src, _dst, sa, da) => {
-    if (!ownership && a.json.Metadata['RelationType'] === 'ownership') return;
-    if (edgeColor(store, id, hidden) === undefined) return;
+    if (drawnEdgeColor(store, id, a.json.Metadata['RelationType'], hidden, scale) === undefined)
+      return;
     const [x1, y1] = screen(sa.x, sa.y);
     const [x2, y2] = screen(da.x, da.y);
     const d = segmentDistance2(at, x1, y1, x2, y2);
