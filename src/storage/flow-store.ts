@@ -2,6 +2,7 @@
 // The FlowStore contract: the latest state of every flow (upsert by UUID), the per-update metrics
 // and raw packets behind Metrics()/RawPackets() under At/Context, search with Skydive filters, a
 // time range, sort, dedup and pagination, retention.
+import type { FlowMetric } from '../protocol/flow.js';
 import type { FlowFilter } from './flow-filter.js';
 
 /**
@@ -13,15 +14,7 @@ import type { FlowFilter } from './flow-filter.js';
 export type StoredFlow = Record<string, unknown> & { UUID: string; Start: number; Last: number };
 
 /** Counters of one update of a flow (`LastUpdateMetric`): the delta over [Start, Last]. */
-export interface FlowMetricRow {
-  ABPackets: number;
-  ABBytes: number;
-  BAPackets: number;
-  BABytes: number;
-  Start: number;
-  Last: number;
-  RTT?: number;
-}
+export type FlowMetricRow = FlowMetric;
 
 /** A raw packet of a flow as stored and returned (skydive-compat §4.6: `Data` in base64). */
 export interface StoredRawPacket {

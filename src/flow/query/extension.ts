@@ -17,7 +17,7 @@ import {
   type TraversalValue,
 } from '../../gremlin/index.js';
 import { CAPTURE_NODE_TYPES } from '../../protocol/capture.js';
-import type { Flow, RawPacket } from '../../protocol/flow.js';
+import type { Flow, FlowMetric, RawPacket } from '../../protocol/flow.js';
 import {
   MetricsValue,
   RawPacketsValue,
@@ -74,15 +74,7 @@ export interface FlowSource {
 }
 
 /** A stored metric row (a flow update's LastUpdateMetric). */
-export interface StoredMetric {
-  ABPackets: number;
-  ABBytes: number;
-  BAPackets: number;
-  BABytes: number;
-  Start: number;
-  Last: number;
-  RTT?: number;
-}
+export type StoredMetric = FlowMetric;
 
 /** A stored raw packet (skydive-compat §4.6 shape: Data in base64). */
 export interface StoredPacket {
