@@ -33,13 +33,7 @@ const tagged = new Uint8Array(262144 + 4);
 function flush(): void {
   if (builder.count === 0) return;
   const b: PacketBatch = builder.take();
-  post({ type: 'batch', batch: b }, [
-    b.buffer.buffer as ArrayBuffer,
-    b.offsets.buffer as ArrayBuffer,
-    b.capLens.buffer as ArrayBuffer,
-    b.wireLens.buffer as ArrayBuffer,
-    b.timestamps.buffer as ArrayBuffer,
-  ]);
+  thread.postBatch(b);
   builder = newBuilder();
 }
 

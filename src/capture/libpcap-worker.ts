@@ -105,13 +105,7 @@ function flush(): void {
   if (builder.count === 0) return;
   const b = builder.take();
   ctl[CTL.PACKETS] = ctl[CTL.PACKETS]! + b.count;
-  post({ type: 'batch', batch: b }, [
-    b.buffer.buffer as ArrayBuffer,
-    b.offsets.buffer as ArrayBuffer,
-    b.capLens.buffer as ArrayBuffer,
-    b.wireLens.buffer as ArrayBuffer,
-    b.timestamps.buffer as ArrayBuffer,
-  ]);
+  thread.postBatch(b);
   // take() made fresh arrays; grow them back to a batch's size at once.
   builder = new PacketBatchBuilder(linkType, Math.min(setup.batchPackets, 4096));
 }

@@ -2,6 +2,7 @@
 // What every capture thread starts with: its setup from the main thread, the shared control and
 // stop words, a typed post, a fatal error path, and the thread moved into the interface's netns.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { PacketBatch } from '../flow/packet.js';
 import type { WorkerSetup, WorkerToMain } from './libpcap-protocol.js';
 import { enterNetnsForGood } from './netns.js';
 
@@ -13,6 +14,8 @@ export interface CaptureThread {
   /** Non-zero once the main thread asks the thread to stop. */
   stopFlag: Int32Array;
   post(m: WorkerToMain, transfer?: ArrayBuffer[]): void;
+  /** Hands a batch to the main thread, its arrays transferred (not copied). */
+  postBatch(b: PacketBatch): void;
   /** Reports `message` as the source's error and ends the thread. */
   fail(message: string): never;
   /** The device and its namespace, for messages. */
@@ -40,6 +43,14 @@ export function startCaptureThread(): CaptureThread {
     ctl: new Float64Array(setup.control),
     stopFlag: new Int32Array(setup.stop),
     post,
+    postBatch: (b) =>
+      post({ type: 'batch', batch: b }, [
+        b.buffer.buffer as ArrayBuffer,
+        b.offsets.buffer as ArrayBuffer,
+        b.capLens.buffer as ArrayBuffer,
+        b.wireLens.buffer as ArrayBuffer,
+        b.timestamps.buffer as ArrayBuffer,
+      ]),
     fail,
     where: `${setup.device}${setup.netnsLabel ? ` in ${setup.netnsLabel}` : ''}`,
   };
