@@ -11,7 +11,7 @@ import {
   newStructMessage,
   type StructMessage,
 } from '../../protocol/ws-message.js';
-import { elementEventJSON } from './element-frame.js';
+import { elementEventFrame, uuidOffset } from './element-frame.js';
 
 /** Wire encoding of a connection (`X-Client-Protocol`; empty or absent means JSON). */
 export type WireProtocol = 'json' | 'protobuf';
@@ -61,11 +61,13 @@ export class Outgoing {
 }
 
 /**
- * A Graph element event (NodeAdded, EdgeDeleted…) with a fresh UUID. Its JSON frame is assembled
- * from the element's fields (elementEventJSON) and the envelope object is only built for protobuf.
+ * A Graph element event (NodeAdded, EdgeDeleted…) with a fresh UUID. Its JSON frame is written
+ * from the element's fields (elementEventFrame) and the envelope object is only built for protobuf.
  */
 export class ElementOutgoing extends Outgoing {
-  private readonly uuid = globalThis.crypto.randomUUID();
+  /** Drawn when first needed: the JSON frame writes a fresh one itself. */
+  private uuid: string | undefined;
+  private jsonFrame: Buffer | undefined;
 
   constructor(
     private readonly type: string,
@@ -78,13 +80,24 @@ export class ElementOutgoing extends Outgoing {
     return Namespace.Graph;
   }
 
+  private uuidText(): string {
+    if (this.uuid !== undefined) return this.uuid;
+    const at = uuidOffset(this.type);
+    const uuid = this.jsonFrame
+      ? this.jsonFrame.toString('latin1', at, at + 36)
+      : globalThis.crypto.randomUUID();
+    this.uuid = uuid;
+    return uuid;
+  }
+
   protected override build(): StructMessage {
     const el = this.el;
     const obj = el.kind === 'node' ? nodeToJSON(el) : edgeToJSON(el);
-    return newStructMessage(Namespace.Graph, this.type, obj, this.uuid);
+    return newStructMessage(Namespace.Graph, this.type, obj, this.uuidText());
   }
 
-  protected override jsonText(): string {
-    return elementEventJSON(this.type, this.el, this.uuid);
+  override frame(protocol: WireProtocol): Buffer {
+    if (protocol !== 'json') return super.frame(protocol);
+    return (this.jsonFrame ??= elementEventFrame(this.type, this.el, this.uuid));
   }
 }

@@ -12,14 +12,17 @@ import {
   nodeToJSON,
 } from '../../protocol/index.js';
 import { ElementOutgoing } from './codec.js';
-import { elementEventJSON } from './element-frame.js';
+import { elementEventFrame, uuidOffset } from './element-frame.js';
+
+const elementEventJSON = (type: string, el: GraphElement, uuid?: string): string =>
+  elementEventFrame(type, el, uuid).toString('utf8');
 
 function generic(type: string, el: GraphElement, uuid: string): string {
   const obj = el.kind === 'node' ? nodeToJSON(el) : edgeToJSON(el);
   return encodeStructMessageJSON(newStructMessage('Graph', type, obj, uuid));
 }
 
-describe('elementEventJSON', () => {
+describe('elementEventFrame', () => {
   const g = new Graph({ host: 'h"ost\u00e9', origin: 'pub.\u2028x' });
   const a = g.newNode(
     {
@@ -70,5 +73,34 @@ describe('elementEventJSON', () => {
     );
     assert.deepEqual(out.frame('protobuf'), Buffer.from(proto));
     assert.equal(out.frame('json'), out.frame('json'), 'encoded once');
+  });
+  it('writes a fresh version 4 UUID when none is given, readable at uuidOffset', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 600; i++) {
+      const frame = elementEventFrame('NodeAdded', a);
+      const uuid = frame.toString('latin1', uuidOffset('NodeAdded'), uuidOffset('NodeAdded') + 36);
+      assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(frame.toString('utf8'), generic('NodeAdded', a, uuid));
+      seen.add(uuid);
+    }
+    assert.equal(seen.size, 600);
+  });
+
+  it('keeps earlier frames intact across arena chunks, big elements included', () => {
+    const big = g.newNode({ Blob: 'x'.repeat(100_000), Uni: 'é'.repeat(40_000) }, { id: 'big' });
+    const frames: [Buffer, string][] = [];
+    for (let i = 0; i < 400; i++) {
+      const el = i % 50 === 7 ? big : i % 2 ? a : e;
+      frames.push([elementEventFrame('X', el, `u${i}`), generic('X', el, `u${i}`)]);
+    }
+    for (const [frame, want] of frames) assert.equal(frame.toString('utf8'), want);
+  });
+
+  it('writes numbers as JSON does: negative, fractional and huge revisions and times', () => {
+    for (const v of [-1, 0.5, 2 ** 60, 123456789012345, 9]) {
+      b.revision = v;
+      b.updatedAt = v;
+      assert.equal(elementEventJSON('NodeUpdated', b, 'u'), generic('NodeUpdated', b, 'u'));
+    }
   });
 });
