@@ -11,9 +11,18 @@ function indexable(v: unknown): boolean {
 /** Index of elements by the value(s) of some top-level metadata keys. */
 export class ValueIndex<T extends { metadata: Record<string, unknown> }> {
   private readonly maps = new Map<string, Map<unknown, Bucket<T>>>();
+  /** The keys and their maps as parallel arrays, for the per-insert loop. */
+  private readonly keyList: string[] = [];
+  private readonly mapList: Map<unknown, Bucket<T>>[] = [];
 
   constructor(keys: readonly string[]) {
-    for (const k of keys) this.maps.set(k, new Map());
+    for (const k of keys) {
+      if (this.maps.has(k)) continue;
+      const m = new Map<unknown, Bucket<T>>();
+      this.maps.set(k, m);
+      this.keyList.push(k);
+      this.mapList.push(m);
+    }
   }
 
   has(key: string): boolean {
@@ -59,9 +68,11 @@ export class ValueIndex<T extends { metadata: Record<string, unknown> }> {
   /** Indexes an element under its current values (every insert: no closure per key). */
   add(el: T): void {
     const md = el.metadata;
-    for (const [k, m] of this.maps) {
-      const v = md[k];
+    const keys = this.keyList;
+    for (let i = 0; i < keys.length; i++) {
+      const v = md[keys[i] as string];
       if (v === undefined) continue;
+      const m = this.mapList[i] as Map<unknown, Bucket<T>>;
       if (Array.isArray(v)) for (const x of v) this.addValue(m, x, el);
       else this.addValue(m, v, el);
     }
