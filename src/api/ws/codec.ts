@@ -11,7 +11,7 @@ import {
   newStructMessage,
   type StructMessage,
 } from '../../protocol/ws-message.js';
-import { elementEventFrame, uuidOffset } from './element-frame.js';
+import { elementEventFrame, headerLength, uuidOffset } from './element-frame.js';
 
 /** Wire encoding of a connection (`X-Client-Protocol`; empty or absent means JSON). */
 export type WireProtocol = 'json' | 'protobuf';
@@ -49,6 +49,14 @@ export class Outgoing {
     return encodeStructMessageJSON(this.message());
   }
 
+  /**
+   * The JSON frame payload already framed as one final unmasked text frame, when this message
+   * has it at hand (its payload is then `frame('json')`); undefined otherwise.
+   */
+  framedJSON(): Buffer | undefined {
+    return undefined;
+  }
+
   /** The frame payload for a protocol: UTF-8 JSON text, or protobuf envelope bytes. */
   frame(protocol: WireProtocol): Buffer {
     if (protocol === 'json') return (this.json ??= Buffer.from(this.jsonText()));
@@ -67,7 +75,9 @@ export class Outgoing {
 export class ElementOutgoing extends Outgoing {
   /** Drawn when first needed: the JSON frame writes a fresh one itself. */
   private uuid: string | undefined;
+  /** The JSON payload and the same bytes framed as a WebSocket text frame. */
   private jsonFrame: Buffer | undefined;
+  private jsonFramed: Buffer | undefined;
 
   constructor(
     private readonly type: string,
@@ -83,8 +93,8 @@ export class ElementOutgoing extends Outgoing {
   private uuidText(): string {
     if (this.uuid !== undefined) return this.uuid;
     const at = uuidOffset(this.type);
-    const uuid = this.jsonFrame
-      ? this.jsonFrame.toString('latin1', at, at + 36)
+    const uuid = this.jsonFramed
+      ? this.frame('json').toString('latin1', at, at + 36)
       : globalThis.crypto.randomUUID();
     this.uuid = uuid;
     return uuid;
@@ -98,6 +108,14 @@ export class ElementOutgoing extends Outgoing {
 
   override frame(protocol: WireProtocol): Buffer {
     if (protocol !== 'json') return super.frame(protocol);
-    return (this.jsonFrame ??= elementEventFrame(this.type, this.el, this.uuid));
+    if (this.jsonFrame === undefined) {
+      const framed = this.framedJSON();
+      this.jsonFrame = framed.subarray(headerLength(framed));
+    }
+    return this.jsonFrame;
+  }
+
+  override framedJSON(): Buffer {
+    return (this.jsonFramed ??= elementEventFrame(this.type, this.el, this.uuid));
   }
 }

@@ -133,12 +133,13 @@ export class WsConnection {
   /** Sends an already built (possibly shared) message, subject to the namespace filter. */
   enqueue(out: Outgoing): boolean {
     if (this.state !== 'open' || !this.wants(out.namespace)) return false;
-    return this.push(out.frame(this.info.protocol));
+    const protocol = this.info.protocol;
+    return this.push(out.frame(protocol), protocol === 'json' ? out.framedJSON() : undefined);
   }
 
-  private push(frame: Buffer): boolean {
+  private push(frame: Buffer, framed?: Buffer): boolean {
     if (this.state !== 'open') return false;
-    if (this.out.push(frame)) return true;
+    if (this.out.push(frame, framed)) return true;
     this.overflow();
     return false;
   }

@@ -12,10 +12,22 @@ import {
   nodeToJSON,
 } from '../../protocol/index.js';
 import { ElementOutgoing } from './codec.js';
-import { elementEventFrame, uuidOffset } from './element-frame.js';
+import { elementEventFrame, headerLength, uuidOffset } from './element-frame.js';
+
+/** The payload of a framed frame, after checking its RFC 6455 header. */
+function payload(framed: Buffer): Buffer {
+  assert.equal(framed[0], 0x81, 'FIN, text');
+  const h = headerLength(framed);
+  const n = framed[1]! & 0x7f;
+  const len = n < 126 ? n : n === 126 ? framed.readUInt16BE(2) : Number(framed.readBigUInt64BE(2));
+  assert.equal(len, framed.length - h, 'header length matches the payload');
+  if (n === 126) assert.ok(len >= 126, 'shortest length form');
+  if (n === 127) assert.ok(len >= 65536, 'shortest length form');
+  return framed.subarray(h);
+}
 
 const elementEventJSON = (type: string, el: GraphElement, uuid?: string): string =>
-  elementEventFrame(type, el, uuid).toString('utf8');
+  payload(elementEventFrame(type, el, uuid)).toString('utf8');
 
 function generic(type: string, el: GraphElement, uuid: string): string {
   const obj = el.kind === 'node' ? nodeToJSON(el) : edgeToJSON(el);
@@ -77,7 +89,7 @@ describe('elementEventFrame', () => {
   it('writes a fresh version 4 UUID when none is given, readable at uuidOffset', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 600; i++) {
-      const frame = elementEventFrame('NodeAdded', a);
+      const frame = payload(elementEventFrame('NodeAdded', a));
       const uuid = frame.toString('latin1', uuidOffset('NodeAdded'), uuidOffset('NodeAdded') + 36);
       assert.match(uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       assert.equal(frame.toString('utf8'), generic('NodeAdded', a, uuid));
@@ -93,10 +105,28 @@ describe('elementEventFrame', () => {
       const el = i % 50 === 7 ? big : i % 2 ? a : e;
       frames.push([elementEventFrame('X', el, `u${i}`), generic('X', el, `u${i}`)]);
     }
-    for (const [frame, want] of frames) assert.equal(frame.toString('utf8'), want);
+    for (const [frame, want] of frames) assert.equal(payload(frame).toString('utf8'), want);
+    // frames made one after the other lie back to back unless a chunk ended between them
+    let adjacent = 0;
+    for (let i = 1; i < frames.length; i++) {
+      const [p, q] = [frames[i - 1]![0], frames[i]![0]];
+      if (p.buffer === q.buffer && p.byteOffset + p.length === q.byteOffset) adjacent++;
+    }
+    assert.ok(adjacent > frames.length / 2, `${adjacent} adjacent`);
   });
 
   it('writes numbers as JSON does: negative, fractional and huge revisions and times', () => {
+    // a frame that might have needed the 64-bit length but did not moves back over the header
+    // room it did not use: a number reused from it must be read from where it is now
+    const mid = g.newNode({ Uni: 'é'.repeat(25_000) }, { id: 'm', host: '', origin: '' });
+    for (const v of [5, 5, 1700000000001, 1700000000001]) {
+      mid.revision = v;
+      mid.createdAt = v;
+      const framed = elementEventFrame('N', mid, 'u');
+      assert.equal(headerLength(framed), 4);
+      assert.equal(payload(framed).toString('utf8'), generic('N', mid, 'u'));
+      assert.equal(elementEventJSON('N', b, 'u'), generic('N', b, 'u'));
+    }
     for (const v of [-1, 0.5, 2 ** 60, 123456789012345, 9]) {
       b.revision = v;
       b.updatedAt = v;

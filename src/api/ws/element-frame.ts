@@ -181,10 +181,19 @@ export function uuidOffset(type: string): number {
   return prefix(type).length;
 }
 
+/** Bytes of the RFC 6455 header in front of a framed payload (`framed` from elementEventFrame). */
+export function headerLength(framed: Buffer): number {
+  const len = (framed[1] as number) & 0x7f;
+  return len < 126 ? 2 : len === 126 ? 4 : 10;
+}
+
 /**
- * The JSON frame of the Graph message `type` carrying `el` (status 200), byte for byte what
+ * The JSON of the Graph message `type` carrying `el` (status 200), byte for byte what
  * `encodeStructMessageJSON(newStructMessage('Graph', type, nodeToJSON(el) or edgeToJSON(el), uuid))`
- * gives; without `uuid`, a fresh random one is written (read it back at `uuidOffset(type)`).
+ * gives, framed as one final unmasked WebSocket text frame (RFC 6455 §5.2, header included: the
+ * payload starts at `headerLength(frame)`); without `uuid`, a fresh random one is written (read it
+ * back at `uuidOffset(type)` of the payload). Frames written one after the other are adjacent in
+ * memory unless a chunk ends between them, so a run of them can be sent without copying.
  */
 export function elementEventFrame(type: string, el: GraphElement, uuid?: string): Buffer {
   const meta = metadataJSON(el);
@@ -199,8 +208,11 @@ export function elementEventFrame(type: string, el: GraphElement, uuid?: string)
     4 * 24 +
     160;
   if (el.kind === 'edge') max += stringBound(el.parent) + stringBound(el.child);
-  reserve(max);
+  // room for the header: 4 bytes (16-bit length) unless the payload may reach 64 KiB (10 bytes)
+  const room = max < 65536 ? 4 : 10;
+  reserve(room + max);
   const start = pos;
+  pos += room;
   put(pre);
   if (uuid === undefined) putRandomUUID();
   else {
@@ -233,5 +245,28 @@ export function elementEventFrame(type: string, el: GraphElement, uuid?: string)
   }
   arena[pos++] = 0x7d;
   arena[pos++] = 0x7d;
+  const len = pos - start - room;
+  const header = len < 126 ? 2 : len < 65536 ? 4 : 10;
+  if (header < room) {
+    // the payload moves back so that the frame has no gap before the next one
+    const shift = room - header;
+    arena.copyWithin(start + header, start + room, pos);
+    pos -= shift;
+    // the number putNumber may copy again moved with the payload
+    if (lastArena === arena && lastStart >= start + room) {
+      lastStart -= shift;
+      lastEnd -= shift;
+    }
+  }
+  arena[start] = 0x81;
+  if (header === 2) arena[start + 1] = len;
+  else if (header === 4) {
+    arena[start + 1] = 126;
+    arena.writeUInt16BE(len, start + 2);
+  } else {
+    arena[start + 1] = 127;
+    arena.writeUInt32BE(Math.floor(len / 0x100000000), start + 2);
+    arena.writeUInt32BE(len >>> 0, start + 6);
+  }
   return arena.subarray(start, pos);
 }

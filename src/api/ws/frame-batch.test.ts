@@ -52,4 +52,41 @@ describe('FrameBatch', () => {
     b.add(Buffer.from('yz'));
     assert.deepEqual(parse(b.take()), [[2, Buffer.from('yz')]]);
   });
+
+  it('writes adjacent framed frames as one run without copying, and keeps order with payloads', () => {
+    const mem = Buffer.alloc(64);
+    const framed = (at: number, text: string): Buffer => {
+      mem[at] = 0x81;
+      mem[at + 1] = text.length;
+      mem.write(text, at + 2, 'latin1');
+      return mem.subarray(at, at + 2 + text.length);
+    };
+    const f1 = framed(0, 'ab');
+    const f2 = framed(4, 'cde');
+    const f3 = framed(20, 'z');
+    const b = new FrameBatch(1);
+    b.addFramed(f1);
+    b.addFramed(f2);
+    assert.equal(b.bytes, 9);
+    const one = b.take();
+    assert.equal(one.buffer, mem.buffer, 'no copy');
+    assert.equal(one.byteOffset, 0);
+    assert.deepEqual(parse(one), [
+      [1, Buffer.from('ab')],
+      [1, Buffer.from('cde')],
+    ]);
+    assert.equal(b.empty, true);
+    // a gap, a payload between runs: copied, in the order added
+    b.addFramed(f1);
+    b.add(Buffer.from('mid'));
+    b.addFramed(f2);
+    b.addFramed(f3);
+    const bytes = b.bytes;
+    const mixed = b.take();
+    assert.equal(mixed.length, bytes);
+    assert.deepEqual(
+      parse(mixed).map(([, p]) => p.toString()),
+      ['ab', 'mid', 'cde', 'z'],
+    );
+  });
 });

@@ -7,36 +7,83 @@ function headerLength(len: number): number {
   return len < 126 ? 2 : len < 65536 ? 4 : 10;
 }
 
-/** Whole frames of one opcode (1 text, 2 binary) waiting to be written as one buffer. */
+/**
+ * Whole frames of one opcode (1 text, 2 binary) waiting to be written as one buffer. Payloads are
+ * framed when taken; frames that arrive already framed (`addFramed`) and lie back to back in memory
+ * are kept as one run, and a batch that is a single run is written without copying.
+ */
 export class FrameBatch {
-  private frames: Buffer[] = [];
+  /** Payloads to frame, or runs of framed bytes (`raw[i]`). */
+  private parts: Buffer[] = [];
+  private raw: boolean[] = [];
+  /** The trailing run of framed bytes not yet in `parts`: memory and its range. */
+  private runMemory: ArrayBufferLike | undefined;
+  private runStart = 0;
+  private runEnd = 0;
   /** Bytes the batch occupies once framed, headers included. */
   bytes = 0;
 
   constructor(private readonly opcode: 1 | 2) {}
 
   get empty(): boolean {
-    return this.frames.length === 0;
+    return this.bytes === 0 && this.parts.length === 0;
   }
 
   /** Appends one message payload as a frame. */
   add(payload: Buffer): void {
-    this.frames.push(payload);
+    this.closeRun();
+    this.parts.push(payload);
+    this.raw.push(false);
     this.bytes += headerLength(payload.length) + payload.length;
+  }
+
+  /** Appends one whole frame (header included) of this batch's opcode, written as it is. */
+  addFramed(frame: Buffer): void {
+    const memory = frame.buffer;
+    if (memory === this.runMemory && frame.byteOffset === this.runEnd) this.runEnd += frame.length;
+    else {
+      this.closeRun();
+      this.runMemory = memory;
+      this.runStart = frame.byteOffset;
+      this.runEnd = frame.byteOffset + frame.length;
+    }
+    this.bytes += frame.length;
+  }
+
+  private closeRun(): void {
+    if (this.runMemory === undefined) return;
+    this.parts.push(Buffer.from(this.runMemory, this.runStart, this.runEnd - this.runStart));
+    this.raw.push(true);
+    this.runMemory = undefined;
   }
 
   /** Forgets the waiting frames. */
   clear(): void {
-    this.frames = [];
+    this.parts = [];
+    this.raw = [];
+    this.runMemory = undefined;
     this.bytes = 0;
   }
 
   /** The waiting frames, framed back to back in one buffer; the batch is empty afterwards. */
   take(): Buffer {
+    this.closeRun();
+    if (this.parts.length === 1 && this.raw[0]) {
+      const only = this.parts[0] as Buffer;
+      this.clear();
+      return only;
+    }
     const out = Buffer.allocUnsafe(this.bytes);
     const first = 0x80 | this.opcode;
     let o = 0;
-    for (const p of this.frames) {
+    const raw = this.raw;
+    const parts = this.parts;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i] as Buffer;
+      if (raw[i]) {
+        o += p.copy(out, o);
+        continue;
+      }
       const len = p.length;
       out[o++] = first;
       if (len < 126) out[o++] = len;

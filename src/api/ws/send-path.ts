@@ -73,10 +73,13 @@ export class SendPath {
     return this.queue.length - this.head;
   }
 
-  /** Writes or queues `frame`; false when the queue is full (the frame is not kept). */
-  push(frame: Buffer): boolean {
+  /**
+   * Writes or queues `frame`; false when the queue is full (the frame is not kept). `framed` may
+   * give the same text frame with its header (see FrameBatch.addFramed).
+   */
+  push(frame: Buffer, framed?: Buffer): boolean {
     if (this.queue.length === this.head && this.buffered() < this.opts.highWaterMark) {
-      this.write(frame);
+      this.write(frame, framed);
       return true;
     }
     if (this.depth >= this.opts.queueSize) return false;
@@ -103,14 +106,15 @@ export class SendPath {
     return this.ws.bufferedAmount + this.batch.bytes;
   }
 
-  private write(frame: Buffer): void {
+  private write(frame: Buffer, framed?: Buffer): void {
     this.opts.flusher.cork(this.socket);
     // The write that crosses the high-water mark reports when it reached the kernel: time to pump.
     const crosses = this.buffered() + frame.length >= this.opts.highWaterMark;
     const b = this.batch;
     if (frame.length < this.batchLimit && this.inWs === 0) {
       if (b.empty) this.opts.flusher.defer(this.flushBatch);
-      b.add(frame);
+      if (framed !== undefined && !this.opts.binary) b.addFramed(framed);
+      else b.add(frame);
       if (crosses && !this.awaitingWrite) this.awaitingWrite = this.batchCrosses = true;
       return;
     }
