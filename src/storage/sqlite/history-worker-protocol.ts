@@ -76,27 +76,29 @@ const STRIDE = 15;
  * metadata travels as its JSON text, with the top-level Type and Name the store indexes.
  */
 export function packChanges(changes: readonly HistoryChange[]): unknown[] {
-  const out: unknown[] = [];
+  // Sized once (growing by push reallocates the array several times per batch), but below the
+  // length from which V8 makes `new Array(n)` a dictionary: bigger batches grow past it in order.
+  const out: unknown[] = new Array<unknown>(Math.min(changes.length * STRIDE, 60_000));
+  let o = 0;
   for (const c of changes) {
     const el = c.element as Partial<EdgeJSON>;
     const md = (el.Metadata ?? {}) as Record<string, unknown>;
-    out.push(
-      c.kind === 'node' ? 0 : 1,
-      OPS.indexOf(c.op),
-      c.time,
-      el.ID,
-      md['Type'],
-      md['Name'],
-      el.Host,
-      el.Origin,
-      el.CreatedAt,
-      el.UpdatedAt,
-      el.DeletedAt,
-      el.Revision,
-      el.Parent,
-      el.Child,
-      c.metadataJSON ?? JSON.stringify(md),
-    );
+    out[o] = c.kind === 'node' ? 0 : 1;
+    out[o + 1] = OPS.indexOf(c.op);
+    out[o + 2] = c.time;
+    out[o + 3] = el.ID;
+    out[o + 4] = md['Type'];
+    out[o + 5] = md['Name'];
+    out[o + 6] = el.Host;
+    out[o + 7] = el.Origin;
+    out[o + 8] = el.CreatedAt;
+    out[o + 9] = el.UpdatedAt;
+    out[o + 10] = el.DeletedAt;
+    out[o + 11] = el.Revision;
+    out[o + 12] = el.Parent;
+    out[o + 13] = el.Child;
+    out[o + 14] = c.metadataJSON ?? JSON.stringify(md);
+    o += STRIDE;
   }
   return out;
 }
