@@ -7,7 +7,7 @@ import { metadataJSON } from '../../graph/emitter.js';
 import type { GraphElement } from '../../graph/types.js';
 
 /** Bytes of a fresh arena chunk. Frames are never moved: a queued frame keeps its chunk alive. */
-const CHUNK = 64 * 1024;
+const CHUNK = 256 * 1024;
 let arena = Buffer.allocUnsafeSlow(CHUNK);
 let pos = 0;
 

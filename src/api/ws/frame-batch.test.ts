@@ -88,5 +88,21 @@ describe('FrameBatch', () => {
       parse(mixed).map(([, p]) => p.toString()),
       ['ab', 'mid', 'cde', 'z'],
     );
+    // as parts: the runs stay views of their memory, the payloads between are framed together
+    b.addFramed(f1);
+    b.add(Buffer.from('m1'));
+    b.add(Buffer.from('m2'));
+    b.addFramed(f2);
+    b.addFramed(f3);
+    const parts = b.takeParts();
+    assert.equal(parts.length, 4);
+    assert.equal(parts[0]!.buffer, mem.buffer);
+    assert.notEqual(parts[1]!.buffer, mem.buffer);
+    assert.equal(parts[2]!.buffer, mem.buffer);
+    assert.deepEqual(
+      parse(Buffer.concat(parts)).map(([, p]) => p.toString()),
+      ['ab', 'm1', 'm2', 'cde', 'z'],
+    );
+    assert.equal(b.empty, true);
   });
 });

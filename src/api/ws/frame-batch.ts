@@ -67,23 +67,44 @@ export class FrameBatch {
 
   /** The waiting frames, framed back to back in one buffer; the batch is empty afterwards. */
   take(): Buffer {
+    const parts = this.takeParts();
+    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+  }
+
+  /**
+   * The waiting frames as buffers to write in order: each run of framed frames as it is (no copy),
+   * the payloads between runs framed into one new buffer per stretch. The batch is empty afterwards.
+   */
+  takeParts(): Buffer[] {
     this.closeRun();
-    if (this.parts.length === 1 && this.raw[0]) {
-      const only = this.parts[0] as Buffer;
-      this.clear();
-      return only;
-    }
-    const out = Buffer.allocUnsafe(this.bytes);
-    const first = 0x80 | this.opcode;
-    let o = 0;
-    const raw = this.raw;
     const parts = this.parts;
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i] as Buffer;
+    const raw = this.raw;
+    const out: Buffer[] = [];
+    for (let i = 0; i < parts.length; ) {
       if (raw[i]) {
-        o += p.copy(out, o);
+        out.push(parts[i++] as Buffer);
         continue;
       }
+      let j = i;
+      let bytes = 0;
+      for (; j < parts.length && !raw[j]; j++) {
+        const len = (parts[j] as Buffer).length;
+        bytes += headerLength(len) + len;
+      }
+      out.push(this.frameAll(parts, i, j, bytes));
+      i = j;
+    }
+    this.clear();
+    return out;
+  }
+
+  /** Payloads [from, to) framed back to back into one buffer of `bytes` bytes. */
+  private frameAll(parts: Buffer[], from: number, to: number, bytes: number): Buffer {
+    const out = Buffer.allocUnsafe(bytes);
+    const first = 0x80 | this.opcode;
+    let o = 0;
+    for (let i = from; i < to; i++) {
+      const p = parts[i] as Buffer;
       const len = p.length;
       out[o++] = first;
       if (len < 126) out[o++] = len;
@@ -97,7 +118,6 @@ export class FrameBatch {
       }
       o += p.copy(out, o);
     }
-    this.clear();
     return out;
   }
 }

@@ -150,10 +150,13 @@ export class SendPath {
       if (notify) this.awaitingWrite = false;
       return;
     }
-    const data = b.take();
-    if (!notify) this.socket.write(data);
+    // Runs of already framed frames go out as they are: several writes into the corked socket.
+    const parts = b.takeParts();
+    const last = parts.length - 1;
+    for (let i = 0; i < last; i++) this.socket.write(parts[i]);
+    if (!notify) this.socket.write(parts[last]);
     else
-      this.socket.write(data, () => {
+      this.socket.write(parts[last], () => {
         this.awaitingWrite = false;
         this.pump();
       });
