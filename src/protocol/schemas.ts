@@ -221,6 +221,20 @@ export function validateNode(json: unknown, opts: ValidateOptions = {}): NodeJSO
   return header(json as Obj, opts.now);
 }
 
+/** validateNode without the normalised copy: for callers that decode the element themselves. */
+export function checkNode(json: unknown, opts: ValidateOptions = {}): void {
+  if (!nodeCheck.Check(json)) {
+    fail(ERR_INVALID_NODE, 'node', nodeCheck, nodeProblem(json), json, opts.path);
+  }
+}
+
+/** validateEdge without the normalised copy: for callers that decode the element themselves. */
+export function checkEdge(json: unknown, opts: ValidateOptions = {}): void {
+  if (!edgeCheck.Check(json)) {
+    fail(ERR_INVALID_EDGE, 'edge', edgeCheck, edgeProblem(json), json, opts.path);
+  }
+}
+
 /**
  * Checks an edge against Skydive's edge schema and returns it normalised.
  * @throws ElementValidationError (code SKY_ERR_INVALID_EDGE).

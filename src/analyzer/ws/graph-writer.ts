@@ -14,8 +14,8 @@ import type { GraphElement } from '../../graph/types.js';
 import {
   GraphMessageType as T,
   Namespace,
-  validateEdge,
-  validateNode,
+  checkEdge,
+  checkNode,
   type StructMessage,
 } from '../../protocol/index.js';
 import { ERR_WS_UNKNOWN_MESSAGE } from '../../api/ws/endpoint.js';
@@ -39,6 +39,10 @@ export interface GraphWriterOptions {
 /** What a message did to the graph, for logs and Sync accounting. */
 export type ApplyResult = { kind: 'applied' | 'ignored' } | ({ kind: 'sync' } & ReplaceResult);
 
+/** The result of most messages, shared rather than allocated per message. */
+const APPLIED: ApplyResult = Object.freeze({ kind: 'applied' });
+const NO_PATH = Object.freeze({});
+
 /** Applies one peer's Graph messages to the hub graph. */
 export class GraphWriter {
   constructor(
@@ -61,10 +65,10 @@ export class GraphWriter {
     switch (msg.Type) {
       case T.NodeAdded:
         g.addDecodedNode(this.node(msg.Obj, true));
-        return { kind: 'applied' };
+        return APPLIED;
       case T.EdgeAdded:
         g.addDecodedEdge(this.edge(msg.Obj, true));
-        return { kind: 'applied' };
+        return APPLIED;
       case T.NodeUpdated: {
         const d = this.node(msg.Obj, true);
         return this.update(g.getNode(d.id) ?? notFound('Node', d.id), d);
@@ -76,7 +80,7 @@ export class GraphWriter {
       case T.NodeDeleted: {
         const d = this.node(msg.Obj, false);
         if (!g.delNode(d.id, d.deletedAt)) notFound('Node', d.id);
-        return { kind: 'applied' };
+        return APPLIED;
       }
       case T.EdgeDeleted: {
         // An unknown edge is silently ignored (§2.6): its node may have taken it along already.
@@ -92,7 +96,7 @@ export class GraphWriter {
             : (g.getEdge(p.id) ?? notFound('Edge', p.id));
         if (p.revision !== undefined && p.revision <= el.revision) return { kind: 'ignored' };
         g.updateMetadata(el, p.ops, { revision: p.revision, updatedAt: p.updatedAt });
-        return { kind: 'applied' };
+        return APPLIED;
       }
       case T.Sync:
       case T.SyncReply:
@@ -109,7 +113,7 @@ export class GraphWriter {
   private update(el: GraphElement, d: DecodedElement): ApplyResult {
     if (d.revision !== undefined && d.revision <= el.revision) return { kind: 'ignored' };
     this.graph.setMetadata(el, d.metadata, { revision: d.revision, updatedAt: d.updatedAt });
-    return { kind: 'applied' };
+    return APPLIED;
   }
 
   private withOrigin<D extends DecodedElement>(d: D): D {
@@ -119,12 +123,12 @@ export class GraphWriter {
 
   /** Decodes a node; `full` asks for the schema check in strict mode (deletions need only an ID). */
   private node(json: unknown, full: boolean, path?: string): DecodedElement {
-    if (this.opts.strict && full) validateNode(json, path === undefined ? {} : { path });
+    if (this.opts.strict && full) checkNode(json, path === undefined ? NO_PATH : { path });
     return this.withOrigin(decodeNode(json));
   }
 
   private edge(json: unknown, full: boolean, path?: string): DecodedEdge {
-    if (this.opts.strict && full) validateEdge(json, path === undefined ? {} : { path });
+    if (this.opts.strict && full) checkEdge(json, path === undefined ? NO_PATH : { path });
     return this.withOrigin(decodeEdge(json));
   }
 
