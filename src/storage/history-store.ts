@@ -5,7 +5,6 @@ import { InvalidArgumentError, SkydiveError } from '../graph/errors.js';
 import type { EdgeJSON, NodeJSON } from '../graph/json.js';
 import type { Metadata } from '../graph/types.js';
 import { metadataJSON } from '../graph/emitter.js';
-import { edgeToJSON, nodeToJSON } from '../graph/json.js';
 import type { GraphElement, GraphEventName, GraphView } from '../graph/types.js';
 
 /** What happened to an element. */
@@ -185,6 +184,7 @@ function badChange(i: number, m: string): never {
  * @throws InvalidArgumentError SKY_ERR_HISTORY_INVALID
  */
 export function checkChange(c: HistoryChange, i: number): void {
+  if (c instanceof EventChange) return;
   if (c === null || typeof c !== 'object') badChange(i, 'must be an object');
   if (c.kind !== 'node' && c.kind !== 'edge') badChange(i, `kind must be 'node' or 'edge'`);
   if (c.op !== 'add' && c.op !== 'update' && c.op !== 'delete')
@@ -209,6 +209,70 @@ const OPS: Record<GraphEventName, HistoryOp> = {
 };
 
 /**
+ * A change taken from a live graph element: its fields copied flat (one object per change on the
+ * analyzer's hot path), the element JSON built only if a store asks for it. Valid by construction.
+ */
+export class EventChange implements HistoryChange {
+  readonly metadataJSON: string;
+  readonly id: string;
+  readonly type: unknown;
+  readonly name: unknown;
+  readonly host: string;
+  readonly origin: string;
+  readonly createdAt: number | null;
+  readonly updatedAt: number | null;
+  readonly deletedAt: number | null;
+  readonly revision: number;
+  readonly parent: string | undefined;
+  readonly child: string | undefined;
+  private json: NodeJSON | EdgeJSON | undefined;
+
+  constructor(
+    readonly kind: 'node' | 'edge',
+    readonly op: HistoryOp,
+    readonly time: number,
+    el: GraphElement,
+  ) {
+    const md = el.metadata;
+    this.metadataJSON = metadataJSON(el);
+    this.id = el.id;
+    this.type = md['Type'];
+    this.name = md['Name'];
+    this.host = el.host;
+    this.origin = el.origin;
+    this.createdAt = el.createdAt || null;
+    this.updatedAt = el.updatedAt || null;
+    this.deletedAt = el.deletedAt || null;
+    this.revision = el.revision;
+    this.parent = el.kind === 'edge' ? el.parent : undefined;
+    this.child = el.kind === 'edge' ? el.child : undefined;
+  }
+
+  /** The element JSON, Metadata holding only the top-level Type and Name (see metadataJSON). */
+  get element(): NodeJSON | EdgeJSON {
+    if (this.json !== undefined) return this.json;
+    const top: Metadata = {};
+    if (this.type !== undefined) top['Type'] = this.type;
+    if (this.name !== undefined) top['Name'] = this.name;
+    const node: NodeJSON = {
+      ID: this.id,
+      Metadata: top,
+      Host: this.host,
+      Origin: this.origin,
+      CreatedAt: this.createdAt,
+      UpdatedAt: this.updatedAt,
+      DeletedAt: this.deletedAt,
+      Revision: this.revision,
+    };
+    this.json =
+      this.kind === 'edge'
+        ? { ...node, Parent: this.parent as string, Child: this.child as string }
+        : node;
+    return this.json;
+  }
+}
+
+/**
  * The change for a graph event, safe to queue: metadata is serialised now.
  * @example graph.on('nodeUpdated', (n) => writer.push(changeFromEvent('nodeUpdated', n, Date.now())));
  */
@@ -217,13 +281,5 @@ export function changeFromEvent(
   el: GraphElement,
   time: number,
 ): HistoryChange {
-  const element = el.kind === 'node' ? nodeToJSON(el) : edgeToJSON(el);
-  // Stores index the top-level Type and Name (kept as values); everything else is read from the
-  // text, serialised now because the live graph changes metadata in place.
-  const md = el.metadata;
-  const top: Metadata = {};
-  if (md['Type'] !== undefined) top['Type'] = md['Type'];
-  if (md['Name'] !== undefined) top['Name'] = md['Name'];
-  element.Metadata = top;
-  return { kind: el.kind, op: OPS[event], time, element, metadataJSON: metadataJSON(el) };
+  return new EventChange(el.kind, OPS[event], time, el);
 }

@@ -3,13 +3,15 @@
 // been given, for small and large batches.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { HistoryChange } from '../history-store.js';
+import { Graph } from '../../graph/index.js';
+import { changeFromEvent, EventChange, type HistoryChange } from '../history-store.js';
 import { packChanges, unpackChanges } from './history-worker-protocol.js';
 
 function changes(n: number): HistoryChange[] {
   const out: HistoryChange[] = [];
   for (let i = 0; i < n; i++) {
-    const md = i % 3 === 0 ? { Name: `eth${i}`, Type: 'veth', MTU: 1500 } : { Name: `n${i}` };
+    const md: Record<string, unknown> =
+      i % 3 === 0 ? { Name: `eth${i}`, Type: 'veth', MTU: 1500 } : { Name: `n${i}` };
     const base = {
       ID: `id${i}`,
       Metadata: md,
@@ -18,6 +20,7 @@ function changes(n: number): HistoryChange[] {
       CreatedAt: 1700000000000 + i,
       UpdatedAt: 1700000000001 + i,
       Revision: 1 + (i % 5),
+      DeletedAt: null,
     };
     out.push(
       i % 4 === 1
@@ -58,4 +61,29 @@ describe('packChanges', () => {
       }
     });
   }
+
+  it('packs a change taken from a live element as the same change given as JSON', () => {
+    const g = new Graph({ host: 'h1', origin: 'o1' });
+    const a = g.newNode({ Name: 'a', Type: 'veth', MTU: 1500 }, { id: 'a' });
+    const b = g.newNode({ Name: 'b' }, { id: 'b', createdAt: 0 });
+    const e = g.newEdge('a', 'b', { RelationType: 'layer2' }, { id: 'e' });
+    g.delNode('b', 1700000000999);
+    for (const [event, el] of [
+      ['nodeAdded', a],
+      ['nodeDeleted', b],
+      ['edgeUpdated', e],
+    ] as const) {
+      const live = changeFromEvent(event, el, 1700000000500);
+      assert.ok(live instanceof EventChange);
+      const json: HistoryChange = {
+        kind: live.kind,
+        op: live.op,
+        time: live.time,
+        element: { ...live.element },
+        metadataJSON: live.metadataJSON,
+      };
+      assert.deepEqual(packChanges([live]), packChanges([json]));
+      assert.equal(live.metadataJSON, JSON.stringify(el.metadata));
+    }
+  });
 });

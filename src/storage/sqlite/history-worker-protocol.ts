@@ -4,7 +4,7 @@
 import { InvalidArgumentError, SkydiveError, type ErrorKind } from '../../graph/errors.js';
 import type { EdgeJSON, NodeJSON } from '../../graph/json.js';
 import type { HistoryChange, PruneResult } from '../history-store.js';
-import { HistoryClosedError, HistoryUnavailableError } from '../history-store.js';
+import { EventChange, HistoryClosedError, HistoryUnavailableError } from '../history-store.js';
 
 /** workerData of the writer thread: the SqliteHistoryStore options that are plain data. */
 export interface HistoryWorkerSetup {
@@ -81,6 +81,26 @@ export function packChanges(changes: readonly HistoryChange[]): unknown[] {
   const out: unknown[] = new Array<unknown>(Math.min(changes.length * STRIDE, 60_000));
   let o = 0;
   for (const c of changes) {
+    if (c instanceof EventChange) {
+      // taken from a live element: its fields are read as they are, no element JSON is built
+      out[o] = c.kind === 'node' ? 0 : 1;
+      out[o + 1] = OPS.indexOf(c.op);
+      out[o + 2] = c.time;
+      out[o + 3] = c.id;
+      out[o + 4] = c.type;
+      out[o + 5] = c.name;
+      out[o + 6] = c.host;
+      out[o + 7] = c.origin;
+      out[o + 8] = c.createdAt;
+      out[o + 9] = c.updatedAt;
+      out[o + 10] = c.deletedAt;
+      out[o + 11] = c.revision;
+      out[o + 12] = c.parent;
+      out[o + 13] = c.child;
+      out[o + 14] = c.metadataJSON;
+      o += STRIDE;
+      continue;
+    }
     const el = c.element as Partial<EdgeJSON>;
     const md = (el.Metadata ?? {}) as Record<string, unknown>;
     out[o] = c.kind === 'node' ? 0 : 1;
