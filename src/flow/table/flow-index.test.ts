@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FlowEntry } from './entry.js';
-import { FlowIndex, hashKey, keyHash } from './flow-index.js';
+import { FlowIndex, hashKey, keyHash, LAZY_FROM } from './flow-index.js';
 
 function key(i: number): Uint8Array {
   const b = new Uint8Array(8 + (i % 40));
@@ -57,4 +57,25 @@ test('recency: touch moves an entry to the newest end; oldest is evicted first',
   assert.equal(idx.oldest, es[1]);
   idx.remove(es[1]!);
   assert.equal(idx.oldest, es[2]);
+});
+
+test('recency above LAZY_FROM: used entries are skipped when the oldest is asked for', () => {
+  const idx = new FlowIndex(16);
+  const es: FlowEntry[] = [];
+  for (let i = 0; i < LAZY_FROM + 10; i++) {
+    const e = new FlowEntry(idx);
+    const k = key(i);
+    hashKey(k, k.length);
+    idx.insert(e, keyHash[0]!, keyHash[1]!);
+    es.push(e);
+  }
+  // the five oldest are used again: the sixth is now the least recently used
+  for (let i = 0; i < 5; i++) idx.touch(es[i]!.id);
+  assert.equal(idx.oldest, es[5]);
+  idx.remove(es[5]!);
+  assert.equal(idx.oldest, es[6]);
+  // every entry used again but one: that one is the oldest, wherever it stood in the list
+  for (const e of es) if (e.id >= 0 && e !== es[9]) idx.touch(e.id);
+  assert.equal(idx.oldest, es[9]);
+  assert.equal(idx.list().length, es.length - 1);
 });

@@ -76,6 +76,9 @@ export const C_LU_START = 30;
 export const C_LU_LAST = 31;
 export const C_LU_RTT = 32;
 
+/** Tables above this many entries keep their recency list lazily (see FlowIndex.touch). */
+export const LAZY_FROM = 4096;
+
 /** Int32 slots per table slot: hash high, hash low, entry id (−1 = empty), unused. */
 const SLOT = 4;
 
@@ -137,6 +140,8 @@ export class FlowIndex {
   private idHash = new Int32Array(0);
   /** Recency links by id, interleaved: [2·id] toward the newer end, [2·id + 1] toward the older. */
   private links = new Int32Array(0);
+  /** By id: the recency stamp the entry had when it was last linked at the newer end. */
+  private placed = new Float64Array(0);
   private freeIds: number[] = [];
   private nextId = 0;
   /** Most and least recently used ids (−1 when empty). */
@@ -160,8 +165,18 @@ export class FlowIndex {
     return s;
   }
 
-  /** The least recently used entry. */
+  /**
+   * The entry to evict: the least recently used one in tables of up to LAZY_FROM entries; above,
+   * the oldest entry of the recency list not used since it was linked (entries used since are
+   * moved to the newer end on the way: a second-chance approximation of LRU, see touch()).
+   */
   get oldest(): FlowEntry | null {
+    const hot = this.hot;
+    for (let id = this.oldestId, n = this.size; id >= 0 && n > 0; id = this.oldestId, n--) {
+      if ((hot[id * HOT + H_STAMP] as number) === (this.placed[id] as number)) break;
+      this.unlink(id);
+      this.linkHead(id);
+    }
     return this.oldestId < 0 ? null : (this.entries[this.oldestId] ?? null);
   }
 
@@ -243,24 +258,23 @@ export class FlowIndex {
   }
 
   /**
-   * Marks an entry as the most recently used. In tables above 4096 entries, an entry already among
-   * the most recent quarter is not moved again (an approximate LRU that saves two list updates per
-   * packet on busy flows; the evicted flow is still among the least recently used).
+   * Marks an entry as the most recently used. Up to LAZY_FROM entries it moves to the newer end of
+   * the recency list (exact LRU); above, only its stamp changes and the list is put right when an
+   * entry is evicted (`oldest`): moving an entry touches two other entries' links, cache misses
+   * that cost a packet of a cold flow more than its whole update.
    */
   touch(id: number): void {
     const clock = ++this.clock;
-    const s = id * HOT + H_STAMP;
-    if (
-      this.newestId === id ||
-      (this.size > 4096 && clock - (this.hot[s] as number) < this.size >> 2)
-    )
-      return;
-    this.hot[s] = clock;
+    this.hot[id * HOT + H_STAMP] = clock;
+    if (this.size > LAZY_FROM || this.newestId === id) return;
     this.unlink(id);
     this.linkHead(id);
   }
 
-  /** Entries from the least to the most recently used, as a snapshot array (removal-safe). */
+  /**
+   * Entries in recency-list order, older first, as a snapshot array (removal-safe); exact LRU
+   * order up to LAZY_FROM entries.
+   */
   list(): FlowEntry[] {
     const out: FlowEntry[] = new Array<FlowEntry>(this.size);
     let n = 0;
@@ -323,6 +337,9 @@ export class FlowIndex {
     const links = new Int32Array(cap * 2).fill(-1);
     links.set(this.links);
     this.links = links;
+    const placed = new Float64Array(cap);
+    placed.set(this.placed);
+    this.placed = placed;
     for (let i = this.entries.length; i < cap; i++) this.entries.push(null);
     this.cap = cap;
   }
@@ -330,6 +347,7 @@ export class FlowIndex {
   // links[2·id] points toward the newer end, links[2·id + 1] toward the older end: one cache line
   // holds both links of an id.
   private linkHead(id: number): void {
+    this.placed[id] = this.hot[id * HOT + H_STAMP] as number;
     const l = this.links;
     l[id * 2] = -1;
     l[id * 2 + 1] = this.newestId;
