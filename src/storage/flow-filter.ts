@@ -7,6 +7,7 @@ export {
   evalFilter,
   filterField as flowField,
   ipv4InRange,
+  matchesOmittedZero,
   normalizeKey,
   type FilterLeaf,
   type FilterNode,

@@ -2,7 +2,7 @@
 // Turns a checked flow filter into SQL for the SQLite and PostgreSQL FlowStores: indexed columns
 // where they exist, the JSON document otherwise, type-strict like the in-process evaluation. What a
 // dialect cannot express becomes TRUE (or FALSE under NOT): a superset the caller filters exactly.
-import type { FilterLeaf, FilterNode } from './flow-filter.js';
+import { matchesOmittedZero, type FilterLeaf, type FilterNode } from './flow-filter.js';
 import type { CheckedQuery } from './flow-query.js';
 import type { FlowMetricRow, StoredRawPacket } from './flow-store.js';
 
@@ -145,6 +145,9 @@ function leaf(f: FilterLeaf, d: FlowDialect, positive: boolean): Translation {
   const c = FLOW_COLUMNS[f.key];
   const path = f.key.split('.');
   const inexact = (): Translation => ({ sql: positive ? d.TRUE : d.FALSE, exact: false });
+  // a field the stored JSON leaves out when zero, compared so that zero would match: the JSON
+  // cannot answer (the sub-message may be there without it), evalFilter does
+  if (!c?.notNull && matchesOmittedZero(f)) return inexact();
   if (f.op === 'null') {
     if (c?.notNull) return { sql: d.FALSE, exact: true };
     return { sql: d.jsonNull(path), exact: true };

@@ -46,6 +46,26 @@ const CASES: Array<[string, FlowQuery, string[]]> = [
   ],
   ['null', { filter: { NullFilter: { Key: 'Transport' } } }, ['f5', 'f7', 'f4']],
   ['a root string is never null', { filter: { NullFilter: { Key: 'CaptureID' } } }, []],
+  [
+    'a zero the JSON leaves out reads as zero where its sub-message is (Skydive getters)',
+    { filter: { TermInt64Filter: { Key: 'Metric.RTT', Value: 0 } } },
+    ['f5', 'f2', 'f3', 'f6', 'f4'],
+  ],
+  [
+    'a comparison that the left-out zero satisfies',
+    { filter: { LteInt64Filter: { Key: 'Metric.RTT', Value: 50 } } },
+    ['f5', 'f2', 'f3', 'f6', 'f4'],
+  ],
+  [
+    'a left-out zero is not null, a missing sub-message is',
+    { filter: { NullFilter: { Key: 'Metric.RTT' } } },
+    ['f7'],
+  ],
+  [
+    'a left-out zero under NOT',
+    { filter: not({ TermInt64Filter: { Key: 'Metric.RTT', Value: 0 } }) },
+    ['f1', 'f7'],
+  ],
   ['regex', { filter: { RegexFilter: { Key: 'Network.A', Value: '^10\\.' } } }, ['f1', 'f2', 'f4']],
   [
     'regex under NOT',

@@ -12,7 +12,7 @@ import {
   type Param,
 } from '../../gremlin/index.js';
 import { flowToJSON, type Flow } from '../../protocol/flow.js';
-import { canonicalKey } from './filter.js';
+import { canonicalKey, filterField } from './filter.js';
 
 export { canonicalKey };
 
@@ -26,14 +26,13 @@ export function flowShape(f: Flow): Record<string, unknown> {
   return s;
 }
 
-/** The value at a dotted key of a flow (aliases resolved); undefined when absent. */
+/**
+ * The value at a dotted key of a flow (aliases resolved) as Skydive reads it: fields its JSON
+ * leaves out when zero read as 0 or "" (ParentUUID, ICMP.Code when there is an ICMP layer…; see
+ * filterField); undefined when absent.
+ */
 export function flowField(f: Flow, key: string): unknown {
-  let cur: unknown = flowShape(f);
-  for (const part of canonicalKey(key).split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
+  return filterField(flowShape(f), canonicalKey(key));
 }
 
 /** Every leaf key of a flow (`Link.A`, `Metric.ABBytes`…), in JSON order. */

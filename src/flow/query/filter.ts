@@ -160,21 +160,92 @@ export function checkFilter(f: unknown, path = 'Filter'): FilterNode {
   }
 }
 
+const zeroes = (keys: string[], zero: string | number): Record<string, string | number> =>
+  Object.fromEntries(keys.map((k) => [k, zero]));
+const METRIC = ['ABPackets', 'ABBytes', 'BAPackets', 'BABytes', 'Start', 'Last', 'RTT'];
+
 /**
- * The value of a dotted key in a flow: root string fields read as "" when absent (as in Skydive),
- * anything else undefined when absent.
+ * Fields of the flow's sub-messages that the JSON leaves out when zero and that Skydive's getters
+ * (flow.pb_gendecoder.go) read as 0 or "" whenever the sub-message itself is there; the enums
+ * (Protocol, ICMP.Type) are always written.
+ */
+const SUB_ZEROES: Readonly<Record<string, Readonly<Record<string, string | number>>>> = {
+  Link: { A: '', B: '', ID: 0 },
+  Network: { A: '', B: '', ID: 0 },
+  Transport: zeroes(['A', 'B', 'ID'], 0),
+  ICMP: zeroes(['Code', 'ID'], 0),
+  Metric: zeroes(METRIC, 0),
+  LastUpdateMetric: zeroes(METRIC, 0),
+  IPMetric: zeroes(['Fragments', 'FragmentErrors'], 0),
+  TCPMetric: zeroes(
+    ['AB', 'BA'].flatMap((d) =>
+      [
+        'SynStart',
+        'SynTTL',
+        'FinStart',
+        'RstStart',
+        'SegmentOutOfOrder',
+        'SegmentSkipped',
+        'SegmentSkippedBytes',
+        'Packets',
+        'Bytes',
+        'SawStart',
+        'SawEnd',
+      ].map((f) => d + f),
+    ),
+    0,
+  ),
+};
+
+/** Flow root keys whose value is an integer that Skydive reads as 0 when absent. */
+const ROOT_INTS = new Set(['Start', 'Last', 'RawPacketsCaptured']);
+
+/**
+ * The value Skydive reads for a key the flow's JSON leaves out: "" or 0 for root strings and
+ * integers, and for the fields of a sub-message present in `flow`; undefined otherwise.
+ */
+function zeroOf(flow: object, key: string): string | number | undefined {
+  if (ROOT_STRINGS.has(key)) return '';
+  if (ROOT_INTS.has(key)) return 0;
+  const dot = key.indexOf('.');
+  if (dot < 0) return undefined;
+  const zero = SUB_ZEROES[key.slice(0, dot)]?.[key.slice(dot + 1)];
+  if (zero === undefined) return undefined;
+  const parent = (flow as Record<string, unknown>)[key.slice(0, dot)];
+  return parent !== null && typeof parent === 'object' ? zero : undefined;
+}
+
+/**
+ * True when `f` compares a key that may read as a zero value the flow's JSON leaves out (see
+ * filterField) and that zero value would match (or `f` is a null test on such a key): a store that
+ * compares stored JSON must leave it to evalFilter.
+ */
+export function matchesOmittedZero(f: FilterLeaf): boolean {
+  let zero: string | number | undefined;
+  if (ROOT_STRINGS.has(f.key)) zero = '';
+  else if (ROOT_INTS.has(f.key)) zero = 0;
+  else {
+    const dot = f.key.indexOf('.');
+    zero = dot < 0 ? undefined : SUB_ZEROES[f.key.slice(0, dot)]?.[f.key.slice(dot + 1)];
+  }
+  return zero !== undefined && (f.op === 'null' || leafMatches(f, zero));
+}
+
+/**
+ * The value of a dotted key in a flow as Skydive's getters read it: a field the JSON leaves out
+ * when zero reads as "" or 0 (root strings and integers; fields of a sub-message that is there,
+ * such as ICMP.Code), anything else absent is undefined.
  */
 export function filterField(flow: object, key: string): unknown {
-  if (ROOT_STRINGS.has(key)) {
-    const v = (flow as Record<string, unknown>)[key];
-    return typeof v === 'string' ? v : '';
-  }
   let cur: unknown = flow;
   for (const seg of key.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) {
+      cur = undefined;
+      break;
+    }
     cur = (cur as Record<string, unknown>)[seg];
   }
-  return cur;
+  return cur === undefined || cur === null ? (zeroOf(flow, key) ?? cur) : cur;
 }
 
 /** True when `s` is a dotted-quad IPv4 address in [lo, hi]. */
