@@ -223,13 +223,23 @@ export class SkydiveClient {
     return parseJson(body, 'query topology');
   }
 
-  /** Runs a query and returns the answer's bytes untouched (numbers keep every digit). */
-  async queryRaw(gremlin: GremlinInput, accept: QueryFormat = 'json'): Promise<Buffer> {
+  /**
+   * Runs a query and returns the answer's bytes untouched (numbers keep every digit).
+   * `onWarning` gets the analyzer's X-Skydive-Warning header: why the answer is incomplete (an
+   * agent that did not answer a live flow query or cut its reply).
+   */
+  async queryRaw(
+    gremlin: GremlinInput,
+    accept: QueryFormat = 'json',
+    onWarning?: (text: string) => void,
+  ): Promise<Buffer> {
     const res = await this.request('POST', '/api/topology', {
       body: { GremlinQuery: String(gremlin) },
       headers: { Accept: ACCEPT[accept] },
       operation: 'query topology',
     });
+    const warning = res.header('x-skydive-warning');
+    if (warning) onWarning?.(warning);
     return res.body;
   }
 

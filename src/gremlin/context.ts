@@ -35,6 +35,8 @@ export interface ExecContextOptions {
   history?: HistoryProvider | undefined;
   limits?: QueryLimits | undefined;
   clock?: (() => number) | undefined;
+  /** Receives what steps report about an answer they could only give in part (see warn()). */
+  warnings?: string[] | undefined;
 }
 
 /** Per-execution state handed to every step. */
@@ -55,9 +57,11 @@ export class ExecContext {
   /** Units of work left before the next deadline check. */
   private budget: number;
   private savedSets: Map<string, readonly Node[]> | undefined;
+  private readonly warnings: string[] | undefined;
 
   constructor(opts: ExecContextOptions) {
     this.view = opts.view;
+    this.warnings = opts.warnings;
     this.history = opts.history;
     this.clock = opts.clock ?? Date.now;
     this.maxResults = opts.limits?.maxResults ?? Infinity;
@@ -65,6 +69,14 @@ export class ExecContext {
     this.deadline = timeout === undefined ? Infinity : this.clock() + timeout;
     this.budget = CHECK_EVERY;
     this.savedSets = undefined;
+  }
+
+  /**
+   * Reports that the answer is incomplete (an agent that did not answer or cut its reply…): the
+   * caller that passed `warnings` tells the user. Repeated messages are kept once.
+   */
+  warn(message: string): void {
+    if (this.warnings && !this.warnings.includes(message)) this.warnings.push(message);
   }
 
   /** Node sets saved by As('name'). */

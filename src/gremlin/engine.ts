@@ -30,6 +30,8 @@ export interface GremlinEngineOptions {
 export interface ExecuteOptions {
   history?: HistoryProvider;
   limits?: QueryLimits;
+  /** Filled with what steps report about an incomplete answer (ExecContext.warn). */
+  warnings?: string[];
 }
 
 /** A parsed, optimised query, reusable across executions. */
@@ -127,6 +129,7 @@ export class GremlinEngine {
         history: opts?.history ?? this.history,
         limits: opts?.limits ?? this.limits,
         clock: this.clock,
+        warnings: opts?.warnings,
       });
       return Promise.resolve(runSteps(q.steps, 0, { kind: 'graph', view }, ctx));
     } catch (e) {

@@ -10,7 +10,9 @@ import type {
   CaptureBackend,
   TableQueryStats,
 } from '../../src/agent/capture/index.js';
+import { WsClient } from '../../src/client/index.js';
 import { linkID } from '../../src/graph/index.js';
+import { WsPath } from '../../src/protocol/index.js';
 import type { Flow } from '../../src/protocol/flow.js';
 import { SUITE, settle, startTestAgent, type TestAgent } from './agent-kit.js';
 import { startTestAnalyzer, suiteTeardown, type TestAnalyzer } from './helpers.js';
@@ -162,12 +164,67 @@ describe('live Flows() filter push-down', SUITE, () => {
     const client = an2.client();
     await client.create('capture', { GremlinQuery: "G.V().Has('Name', 'sktest-big')" });
     await settle(() => assert.ok(running.has('sktest-big'), 'capture running'));
-    const count = (await client.query('G.Flows().Count()')) as number;
+    const warnings: string[] = [];
+    const count = JSON.parse(
+      (await client.queryRaw('G.Flows().Count()', 'json', (w) => warnings.push(w))).toString(),
+    ) as number;
     assert.ok(count > 0 && count < 2000, `${count} flows`);
+    // the answer says it is incomplete: X-Skydive-Warning, and the analyzer's /metrics
+    assert.equal(warnings.length, 1);
+    assert.match(
+      warnings[0]!,
+      new RegExp(`agent it-push-big cut its flow table reply to ${count} flows .*max_body_size`),
+    );
+    const scrape = await (await fetch(`http://${an2.address}/metrics`)).text();
+    assert.match(
+      scrape,
+      /^skydive_flow_live_query_partial_total\{reason="truncated",service="analyzer"\} 1$/m,
+    );
+    assert.match(
+      scrape,
+      /^skydive_flow_live_query_partial_total\{reason="no_answer",service="analyzer"\} 0$/m,
+    );
     const st = big.captures.tableQueryStats();
     assert.equal(st.repliesTruncated, 1);
     assert.equal(st.flowsTruncated, 2000 - count);
     assert.equal(await client.query('G.Flows().Count()'), count, 'the link survived');
+    // a whole answer carries no warning
+    const quiet: string[] = [];
+    await client.queryRaw("G.V().Has('Name', 'nothing-here').Flows().Count()", 'json', (w) =>
+      quiet.push(w),
+    );
+    assert.deepEqual(quiet, []);
     assert.deepEqual(Object.keys(an2.context.status.snapshot('Agents')), ['it-push-big']);
+  });
+
+  test('an agent that does not answer makes the answer say so', async () => {
+    // an agent-like client that connects but never answers a Flow/TableQuery
+    const silent = new WsClient(
+      an.ws({
+        path: WsPath.AgentTopology,
+        hostId: 'it-push-silent',
+        clientType: 'agent',
+        protocol: 'protobuf',
+        persistencePolicy: 'DeleteOnDisconnect',
+      }),
+    );
+    await silent.connect();
+    try {
+      await settle(() =>
+        assert.ok('it-push-silent' in an.context.status.snapshot('Agents'), 'agent listed'),
+      );
+      const warnings: string[] = [];
+      const body = await an.client().queryRaw('G.Flows().Count()', 'json', (w) => warnings.push(w));
+      assert.equal(JSON.parse(body.toString()), 100, 'the agents that answered are all there');
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /agent it-push-silent did not answer the flow table query/);
+      const scrape = await (await fetch(`http://${an.address}/metrics`)).text();
+      assert.match(
+        scrape,
+        /^skydive_flow_live_query_partial_total\{reason="no_answer",service="analyzer"\} 1$/m,
+      );
+    } finally {
+      await silent.close();
+    }
   });
 });

@@ -103,6 +103,7 @@ function flows(ondemand: boolean, byCapture: [string, Record<string, number>][])
     ondemand: ondemand
       ? { stats: { captures: 2, registrations: 3, starts: 5, startFailures: 1 } }
       : undefined,
+    partial: { truncated: 4, no_answer: ondemand ? 2 : 0, refused: 0 },
   } as unknown as FlowServices;
 }
 

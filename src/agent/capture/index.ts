@@ -104,7 +104,10 @@ function tableQueryFilter(obj: unknown): FilterNode | undefined {
 /** Room left in a message for the WebSocket envelope around a TableReply. */
 const ENVELOPE_BYTES = 1024;
 
-function encodeReply(flows: readonly Flow[]): Uint8Array {
+/** TableReply.Status of a reply cut to fit the analyzer's limit (a Skydive analyzer ignores it). */
+const REPLY_PARTIAL = 206;
+
+function encodeReply(flows: readonly Flow[], status = 200): Uint8Array {
   let start = 0;
   let end = 0;
   for (const f of flows) {
@@ -112,7 +115,7 @@ function encodeReply(flows: readonly Flow[]): Uint8Array {
     if (f.Last > end) end = f.Last;
   }
   const set = encodeFlowSet({ Flows: flows as Flow[], Start: start, End: end });
-  return encodeTableReply({ Status: 200, FlowSetBytes: [set] });
+  return encodeTableReply({ Status: status, FlowSetBytes: [set] });
 }
 
 /**
@@ -120,7 +123,8 @@ function encodeReply(flows: readonly Flow[]): Uint8Array {
  * SearchQuery's Filter, as one FlowSet in a TableReply (what a Skydive agent answers; sort, dedup
  * and paging are left to the analyzer, which merges the agents' answers). A reply over `maxBytes`
  * (the analyzer's WebSocket limit, analyzer.max_body_size: it would close the link) keeps only as
- * many flows as fit; the rest are counted in `flowsTruncated` and named in `error`.
+ * many flows as fit, with TableReply.Status 206 so that our analyzer tells the user (Skydive's
+ * ignores it); the rest are counted in `flowsTruncated` and named in `error`.
  */
 export function answerTableQuery(
   manager: Pick<CaptureManager, 'queryFlows'>,
@@ -151,7 +155,7 @@ export function answerTableQuery(
       Math.floor((flows.length * limit * 0.95) / reply.length),
     );
     flows = flows.slice(0, Math.max(0, keep));
-    reply = encodeReply(flows);
+    reply = encodeReply(flows, REPLY_PARTIAL);
   }
   stats.flowsSent += flows.length;
   if (flows.length === r.flows.length) return { status: 200, reply };

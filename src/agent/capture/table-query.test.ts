@@ -151,6 +151,8 @@ describe('agent TableQuery answer', () => {
       const limit = 1024 + Math.floor(full.reply.length / 2);
       const r = s.ask(s.query(), 'TableQuery', limit);
       assert.equal(r.status, 200);
+      assert.equal(r.replyStatus, 206, 'the TableReply says it was cut');
+      assert.equal(s.ask(s.query()).replyStatus, 200, 'a whole reply says 200');
       assert.ok(r.bytes <= limit - 1024, 'room left for the envelope');
       assert.ok(r.flows.length > 0 && r.flows.length < 12, `${r.flows.length} flows kept`);
       assert.match(
@@ -159,7 +161,7 @@ describe('agent TableQuery answer', () => {
       );
       assert.equal(s.stats.repliesTruncated, 1);
       assert.equal(s.stats.flowsTruncated, 12 - r.flows.length);
-      assert.equal(s.stats.flowsSent, r.flows.length);
+      assert.equal(s.stats.flowsSent, r.flows.length + 12);
       const tiny = s.ask(s.query(), 'TableQuery', 10);
       assert.equal(tiny.flows.length, 0, 'nothing fits: an empty FlowSet');
       assert.equal(s.stats.flowsTruncated, 12 - r.flows.length + 12);

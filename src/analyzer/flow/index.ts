@@ -66,18 +66,25 @@ export interface FlowServicesOptions {
   bulkDelayMs?: number;
 }
 
+/** TableReply.Status of an agent that cut its reply to fit analyzer.max_body_size. */
+export const TABLE_REPLY_PARTIAL = 206;
+
+/** Why an agent's part of a live flow query is missing or incomplete. */
+export type TableProblem = 'truncated' | 'no_answer' | 'refused';
+
 /**
- * One agent's table flows matching `filter` (Flow/TableQuery with a filters.SearchQuery, §2.12);
- * nothing when it is gone, slow or refuses.
+ * One agent's table flows matching `filter` (Flow/TableQuery with a filters.SearchQuery, §2.12),
+ * and what went wrong when its answer is missing (gone, slow, refused) or cut (TableReply.Status
+ * TABLE_REPLY_PARTIAL: it would not fit the analyzer's message limit).
  */
 async function queryTable(
   hub: AnalyzerWebSocketHub,
   host: string,
   filter: FlowFilter | undefined,
   ctx: AnalyzerContext,
-): Promise<Flow[]> {
+): Promise<{ flows: Flow[]; problem?: TableProblem }> {
   const conn = hub.agent(host);
-  if (!conn) return [];
+  if (!conn) return { flows: [], problem: 'no_answer' };
   try {
     const msg = newStructMessage(
       Namespace.Flow,
@@ -85,12 +92,28 @@ async function queryTable(
       encodeTableQuery({ Type: 'SearchQuery', Query: filter ? { Filter: filter } : {} }),
     );
     const reply = await conn.request(msg, 2000);
-    if (reply.Status !== 200 || !(reply.Obj instanceof Uint8Array)) return [];
+    if (reply.Status !== 200 || !(reply.Obj instanceof Uint8Array))
+      return { flows: [], problem: 'refused' };
     const table = decodeTableReply(reply.Obj);
-    return table.FlowSetBytes.flatMap((b) => decodeFlowSet(b).Flows);
+    const flows = table.FlowSetBytes.flatMap((b) => decodeFlowSet(b).Flows);
+    if (table.Status === TABLE_REPLY_PARTIAL) return { flows, problem: 'truncated' };
+    if (table.Status !== 200 && table.Status !== 0) return { flows, problem: 'refused' };
+    return { flows };
   } catch (err) {
     ctx.logger.debug({ host, err: (err as Error).message }, 'flow table query failed');
-    return [];
+    return { flows: [], problem: 'no_answer' };
+  }
+}
+
+/** What the user is told when an agent's part of a live flow query is incomplete. */
+function tableProblemText(host: string, problem: TableProblem, sent: number): string {
+  switch (problem) {
+    case 'truncated':
+      return `agent ${host} cut its flow table reply to ${sent} flows to fit analyzer.max_body_size: the flows it left out are as of their last update, or missing`;
+    case 'no_answer':
+      return `agent ${host} did not answer the flow table query: its flows are as of their last update`;
+    case 'refused':
+      return `agent ${host} refused the flow table query: its flows are as of their last update`;
   }
 }
 
@@ -150,6 +173,8 @@ function num(ctx: AnalyzerContext, key: string, dflt: number): number {
  */
 export class FlowServices {
   readonly server: FlowServer;
+  /** Agents' parts of live flow queries that were cut, missing or refused, by cause. */
+  readonly partial: Record<TableProblem, number> = { truncated: 0, no_answer: 0, refused: 0 };
   ondemand: OnDemandController | undefined;
   private agentRoute: AgentFlowRoute | undefined;
   private udp: UdpFlowListener | undefined;
@@ -180,7 +205,11 @@ export class FlowServices {
    * received (an agent that does not answer within 2 s contributes what it last sent). The capture
    * nodes' TIDs and the pushed Has filter go down to the agents, which answer only matching flows.
    */
-  private async liveFlows(tids?: ReadonlySet<string>, pushed?: FlowFilter): Promise<Flow[]> {
+  private async liveFlows(
+    tids?: ReadonlySet<string>,
+    pushed?: FlowFilter,
+    warn?: (message: string) => void,
+  ): Promise<Flow[]> {
     const byUUID = new Map<string, Flow>();
     for (const f of this.server.live.all()) byUUID.set(f.UUID!, f);
     const hub = this.hub;
@@ -189,10 +218,18 @@ export class FlowServices {
     // A Skydive agent's flows never match a TermBoolFilter: leave those terms to the step.
     const live = widenFilter(pushed, NOT_ON_AGENTS);
     const plan = tableQueryPlan(this.ctx.graph, agents, tids, live);
+    const hosts = [...plan.keys()];
     const replies = await Promise.all(
       [...plan].map(([h, filter]) => queryTable(hub, h, filter, this.ctx)),
     );
-    for (const flows of replies) for (const f of flows) if (f.UUID) byUUID.set(f.UUID, f);
+    replies.forEach(({ flows, problem }, i) => {
+      for (const f of flows) if (f.UUID) byUUID.set(f.UUID, f);
+      if (problem === undefined) return;
+      this.partial[problem]++;
+      const text = tableProblemText(hosts[i]!, problem, flows.length);
+      this.ctx.logger.warn({ host: hosts[i], problem }, text);
+      warn?.(text);
+    });
     return [...byUUID.values()];
   }
 
@@ -201,7 +238,7 @@ export class FlowServices {
     const store = this.opts.store;
     return {
       expireMs: num(this.ctx, 'flow.expire', 600) * 1000,
-      live: (tids, pushed) => this.liveFlows(tids, pushed as FlowFilter | undefined),
+      live: (tids, pushed, warn) => this.liveFlows(tids, pushed as FlowFilter | undefined, warn),
       ...(store
         ? {
             stored: async (range, tids, pushed) => {

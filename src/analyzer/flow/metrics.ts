@@ -34,6 +34,13 @@ export function registerFlowMetrics(registry: Registry, flows: FlowServices): vo
     'Live flows forgotten because too many were live',
     () => server.live.evicted,
   );
+  scrapedMetric(registry, {
+    type: 'counter',
+    name: 'skydive_flow_live_query_partial_total',
+    help: "Agents' parts of live flow queries that were incomplete: reply cut to fit analyzer.max_body_size (truncated), no answer within 2 s (no_answer), or refused",
+    labelNames: ['reason'],
+    read: () => Object.entries(flows.partial).map(([reason, n]) => [{ reason }, n]),
+  });
   const od = () => flows.ondemand?.stats;
   gauge('captures', 'Capture resources', () => od()?.captures ?? 0);
   gauge(

@@ -62,6 +62,8 @@ export async function registerApi(
     // Skydive's list (§3.7) plus PATCH, which our API serves.
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['X-Requested-With', 'Content-Type', 'Authorization', 'X-Auth-Token'],
+    // a browser client may read why a query's answer is incomplete (routes/topology.ts)
+    exposedHeaders: ['X-Skydive-Warning'],
   });
   // @fastify/swagger itself is loaded with the first request for the document
   installLazySwagger(app, {

@@ -26,7 +26,9 @@ export async function runQuery(
   gremlin: string,
   format: QueryFormat,
 ): Promise<void> {
-  const body = await ctx.client().queryRaw(gremlin, format);
+  const body = await ctx
+    .client()
+    .queryRaw(gremlin, format, (w) => ctx.io.stderr.write(`warning: incomplete answer: ${w}\n`));
   if (format === 'json') {
     const text = body.toString('utf8');
     if (text.trim() !== '') ctx.io.stdout.write(`${indentJSON(text, '\t')}\n`);

@@ -37,11 +37,12 @@ export interface FlowSource {
   /**
    * Flows active now; `nodeTIDs` restricts them to those capture nodes. `filter` (the Has terms
    * as a filters.Filter) may be pushed down to the agents: it selects a superset, the step's own
-   * filters still run on what comes back.
+   * filters still run on what comes back. `warn` reports an answer known to be incomplete.
    */
   live(
     nodeTIDs?: ReadonlySet<string>,
     filter?: StoreFilter,
+    warn?: (message: string) => void,
   ): readonly Flow[] | Promise<readonly Flow[]>;
   /**
    * Stored flows active in [from, to] (ms); undefined when the analyzer stores no flows, and then
@@ -248,7 +249,7 @@ class FlowsStep extends BaseStep {
           ? this.pushed[0]
           : { BoolFilter: { Op: 1, Filters: this.pushed } };
     let flows: readonly Flow[];
-    if (window === undefined) flows = await this.source.live(tids, pushed);
+    if (window === undefined) flows = await this.source.live(tids, pushed, (m) => ctx.warn(m));
     else {
       if (!this.source.stored)
         throw new QueryExecutionError(

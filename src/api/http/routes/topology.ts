@@ -34,6 +34,15 @@ const QueryBody = Type.Union([
   Type.Null(),
 ]);
 
+/** Response header listing why a query's answer is incomplete (docs/api.md). */
+export const WARNING_HEADER = 'X-Skydive-Warning';
+
+/** The warnings as one header value: printable ASCII, `; `-separated, at most 4 KiB. */
+function warningHeader(warnings: readonly string[]): string {
+  const text = warnings.join('; ').replace(/[^\x20-\x7e]/g, '?');
+  return text.length > 4096 ? `${text.slice(0, 4093)}...` : text;
+}
+
 export function topologyRoutes(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/api/topology',
@@ -88,7 +97,13 @@ export function topologyRoutes(app: FastifyInstance, ctx: ApiContext): void {
       if (text.trim() === '') return reply.code(204).send();
       const output = outputOf(req.headers.accept);
       const query = ctx.gremlin.parse(text);
-      const result = await ctx.gremlin.execute(query, ctx.graph, { limits: ctx.settings.query });
+      const warnings: string[] = [];
+      const result = await ctx.gremlin.execute(query, ctx.graph, {
+        limits: ctx.settings.query,
+        warnings,
+      });
+      // an answer known to be incomplete (an agent that did not answer or cut its reply) says so
+      if (warnings.length > 0) void reply.header(WARNING_HEADER, warningHeader(warnings));
       if (output === 'pcap') {
         // RawPackets() results (flow/query) know how to write themselves as a pcap file.
         const pcap = (result as { toPcap?: () => Uint8Array }).toPcap;
