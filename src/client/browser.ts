@@ -55,7 +55,13 @@ export class BrowserClient {
   }
 
   /** Sends one request; a non-2xx answer throws ApiError, no answer ClientError. */
-  async request<T>(method: string, path: string, body?: unknown, operation = ''): Promise<T> {
+  async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    operation = '',
+    onWarning?: (text: string) => void,
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.token) headers['x-auth-token'] = this.token;
     const init: RequestInit = { method, headers, credentials: 'same-origin' };
@@ -78,6 +84,8 @@ export class BrowserClient {
     const text = await res.text();
     if (res.status < 200 || res.status > 299)
       throw apiErrorFromBody(res.status, res.statusText, text, operation);
+    const warning = res.headers.get('x-skydive-warning');
+    if (warning) onWarning?.(warning);
     if (text === '') return undefined as T;
     try {
       return JSON.parse(text) as T;
@@ -111,9 +119,19 @@ export class BrowserClient {
     return this.request('GET', '/api', undefined, 'get API info');
   }
 
-  /** `POST /api/topology` with a Gremlin query; the result as the server returns it. */
-  query<T = unknown>(gremlin: string): Promise<T> {
-    return this.request('POST', '/api/topology', { GremlinQuery: gremlin }, 'query topology');
+  /**
+   * `POST /api/topology` with a Gremlin query; the result as the server returns it. `onWarning`
+   * gets the X-Skydive-Warning header: why the answer is incomplete (live flows an agent did not
+   * give in full).
+   */
+  query<T = unknown>(gremlin: string, onWarning?: (text: string) => void): Promise<T> {
+    return this.request(
+      'POST',
+      '/api/topology',
+      { GremlinQuery: gremlin },
+      'query topology',
+      onWarning,
+    );
   }
 
   /** `GET /api/<resource>`: id → object. */

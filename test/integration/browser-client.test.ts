@@ -11,7 +11,8 @@ import {
   type WebSocketFactory,
 } from '../../src/client/browser.js';
 import { ApiError, ClientError } from '../../src/client/errors.js';
-import type { StructMessage } from '../../src/protocol/index.js';
+import { WsClient } from '../../src/client/index.js';
+import { WsPath, type StructMessage } from '../../src/protocol/index.js';
 import { settle } from './agent-kit.js';
 import { startTestAnalyzer } from './helpers.js';
 
@@ -57,6 +58,37 @@ describe('browser client', () => {
     assert.ok('b1' in (await c.list('node')));
     await c.remove('node', 'b1');
     assert.deepEqual(await c.query("G.V().Has('Name', 'b1')"), []);
+  });
+
+  it('hands over why an answer is incomplete, a header browsers may read (CORS)', async (t) => {
+    const an = await startTestAnalyzer(t);
+    // an agent-like client that never answers the live flow query
+    const silent = new WsClient(
+      an.ws({
+        path: WsPath.AgentTopology,
+        hostId: 'it-browser-silent',
+        clientType: 'agent',
+        protocol: 'protobuf',
+        persistencePolicy: 'DeleteOnDisconnect',
+      }),
+    );
+    await silent.connect();
+    try {
+      const c = new BrowserClient({ base: `http://${an.address}` });
+      const warnings: string[] = [];
+      assert.deepEqual(await c.query('G.Flows()', (w) => warnings.push(w)), []);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /agent it-browser-silent did not answer/);
+      const res = await fetch(`http://${an.address}/api/topology`, {
+        method: 'POST',
+        headers: { Origin: 'http://ui.example', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ GremlinQuery: 'G.V().Count()' }),
+      });
+      assert.match(res.headers.get('access-control-expose-headers') ?? '', /X-Skydive-Warning/i);
+      assert.equal(res.headers.get('x-skydive-warning'), null, 'a whole answer has none');
+    } finally {
+      await silent.close();
+    }
   });
 
   it('reports an unreachable analyzer as a connection error', async () => {

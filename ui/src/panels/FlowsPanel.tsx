@@ -46,6 +46,7 @@ const COLUMNS: Column[] = [
 export function FlowsPanel({ nodeID }: { nodeID: string | undefined }) {
   const [flows, setFlows] = useState<FlowJSON[]>([]);
   const [error, setError] = useState('');
+  const [warning, setWarning] = useState('');
   const [sort, setSort] = useState<{ key: string; desc: boolean }>({ key: 'last', desc: true });
   const [filter, setFilter] = useState('');
   useEffect(() => {
@@ -53,10 +54,15 @@ export function FlowsPanel({ nodeID }: { nodeID: string | undefined }) {
     let stop = false;
     const load = async () => {
       try {
-        const r = await client.query<unknown>(`${nodeQuery(nodeID)}.Flows()`);
+        let incomplete = '';
+        const r = await client.query<unknown>(
+          `${nodeQuery(nodeID)}.Flows()`,
+          (w) => (incomplete = w),
+        );
         if (!stop) {
           setFlows(Array.isArray(r) ? (r as FlowJSON[]) : []);
           setError('');
+          setWarning(incomplete);
         }
       } catch (err) {
         if (!stop) setError(errorText(err));
@@ -91,6 +97,11 @@ export function FlowsPanel({ nodeID }: { nodeID: string | undefined }) {
         onChange={(e) => setFilter(e.target.value)}
       />
       {error && <p className="error">{error}</p>}
+      {warning && (
+        <p className="warning" data-testid="flows-warning">
+          Incomplete: {warning}
+        </p>
+      )}
       <table className="flows">
         <thead>
           <tr>
