@@ -2,6 +2,7 @@
 // Agents for integration tests: startAgent on 127.0.0.1:0 with fast reconnection, fake probes where
 // a real one is not the point, and helpers to read an analyzer's copy of an agent's subgraph.
 
+import assert from 'node:assert/strict';
 import pino from 'pino';
 import { startAgent, type AgentHandle, type StartAgentOptions } from '../../src/agent/main.js';
 import type { UplinkTuning } from '../../src/agent/uplink/index.js';
@@ -9,7 +10,15 @@ import type { AnalyzerContext } from '../../src/analyzer/context.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { Node } from '../../src/graph/index.js';
 import type { Probe } from '../../src/probes/sdk.js';
-import { captureLogger, eventually, type LogCapture, type Teardown } from './helpers.js';
+import { WsClient } from '../../src/client/index.js';
+import { WsPath } from '../../src/protocol/index.js';
+import {
+  captureLogger,
+  eventually,
+  type LogCapture,
+  type Teardown,
+  type TestAnalyzer,
+} from './helpers.js';
 
 /**
  * Retries `check` until it passes (eventually() with a 30 s deadline: this machine is shared, and a
@@ -121,4 +130,23 @@ export function remoteIDs(
       .map((e) => e.id)
       .sort(),
   };
+}
+
+/**
+ * An agent-like client on `an`'s /ws/agent/topology that answers nothing (a Flow/TableQuery goes
+ * unanswered), listed among the analyzer's agents once this resolves. Close it when done.
+ */
+export async function connectSilentAgent(an: TestAnalyzer, hostId: string): Promise<WsClient> {
+  const silent = new WsClient(
+    an.ws({
+      path: WsPath.AgentTopology,
+      hostId,
+      clientType: 'agent',
+      protocol: 'protobuf',
+      persistencePolicy: 'DeleteOnDisconnect',
+    }),
+  );
+  await silent.connect();
+  await settle(() => assert.ok(hostId in an.context.status.snapshot('Agents'), 'agent listed'));
+  return silent;
 }

@@ -11,9 +11,8 @@ import {
   type WebSocketFactory,
 } from '../../src/client/browser.js';
 import { ApiError, ClientError } from '../../src/client/errors.js';
-import { WsClient } from '../../src/client/index.js';
-import { WsPath, type StructMessage } from '../../src/protocol/index.js';
-import { settle } from './agent-kit.js';
+import type { StructMessage } from '../../src/protocol/index.js';
+import { connectSilentAgent, settle } from './agent-kit.js';
 import { startTestAnalyzer } from './helpers.js';
 
 const node = (id: string, type = 'device') => ({
@@ -62,17 +61,7 @@ describe('browser client', () => {
 
   it('hands over why an answer is incomplete, a header browsers may read (CORS)', async (t) => {
     const an = await startTestAnalyzer(t);
-    // an agent-like client that never answers the live flow query
-    const silent = new WsClient(
-      an.ws({
-        path: WsPath.AgentTopology,
-        hostId: 'it-browser-silent',
-        clientType: 'agent',
-        protocol: 'protobuf',
-        persistencePolicy: 'DeleteOnDisconnect',
-      }),
-    );
-    await silent.connect();
+    const silent = await connectSilentAgent(an, 'it-browser-silent');
     try {
       const c = new BrowserClient({ base: `http://${an.address}` });
       const warnings: string[] = [];

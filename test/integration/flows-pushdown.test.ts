@@ -10,11 +10,9 @@ import type {
   CaptureBackend,
   TableQueryStats,
 } from '../../src/agent/capture/index.js';
-import { WsClient } from '../../src/client/index.js';
 import { linkID } from '../../src/graph/index.js';
-import { WsPath } from '../../src/protocol/index.js';
 import type { Flow } from '../../src/protocol/flow.js';
-import { SUITE, settle, startTestAgent, type TestAgent } from './agent-kit.js';
+import { SUITE, connectSilentAgent, settle, startTestAgent, type TestAgent } from './agent-kit.js';
 import { startTestAnalyzer, suiteTeardown, type TestAnalyzer } from './helpers.js';
 
 const teardown = suiteTeardown();
@@ -198,21 +196,8 @@ describe('live Flows() filter push-down', SUITE, () => {
   });
 
   test('an agent that does not answer makes the answer say so', async () => {
-    // an agent-like client that connects but never answers a Flow/TableQuery
-    const silent = new WsClient(
-      an.ws({
-        path: WsPath.AgentTopology,
-        hostId: 'it-push-silent',
-        clientType: 'agent',
-        protocol: 'protobuf',
-        persistencePolicy: 'DeleteOnDisconnect',
-      }),
-    );
-    await silent.connect();
+    const silent = await connectSilentAgent(an, 'it-push-silent');
     try {
-      await settle(() =>
-        assert.ok('it-push-silent' in an.context.status.snapshot('Agents'), 'agent listed'),
-      );
       const warnings: string[] = [];
       const body = await an.client().queryRaw('G.Flows().Count()', 'json', (w) => warnings.push(w));
       assert.equal(JSON.parse(body.toString()), 100, 'the agents that answered are all there');
