@@ -18,6 +18,8 @@ import type { AgentSettings } from '../settings.js';
 import { FlowSender } from './flow-sender.js';
 import { UdpFlowSender } from './udp-sender.js';
 import { CaptureManager, type CaptureBackend } from './manager.js';
+import { applySearchQuery } from './search-query.js';
+import type { SearchQuery } from '../../protocol/flow-search.js';
 
 export { CaptureManager, netnsPathOf } from './manager.js';
 export type {
@@ -90,15 +92,25 @@ export function newTableQueryStats(): TableQueryStats {
   };
 }
 
-/** The checked filter of a TableQuery request (protobuf bytes, or its JSON in a JSON envelope). */
-function tableQueryFilter(obj: unknown): FilterNode | undefined {
+/**
+ * The SearchQuery of a TableQuery request (protobuf bytes, or its JSON in a JSON envelope) and its
+ * checked filter.
+ */
+function tableQuery(obj: unknown): {
+  filter: FilterNode | undefined;
+  query: SearchQuery | undefined;
+} {
   let q: TableQuery;
   if (obj instanceof Uint8Array) q = decodeTableQuery(obj);
   else if (obj !== null && typeof obj === 'object') q = obj as TableQuery;
   else throw new Error('the TableQuery is neither protobuf bytes nor an object');
   if (q.Type !== 'SearchQuery') throw new Error(`unknown TableQuery type '${String(q.Type)}'`);
   const filter = q.Query?.Filter;
-  return filter === undefined || filter === null ? undefined : checkFilter(filter, 'Query.Filter');
+  return {
+    filter:
+      filter === undefined || filter === null ? undefined : checkFilter(filter, 'Query.Filter'),
+    query: q.Query ?? undefined,
+  };
 }
 
 /** Room left in a message for the WebSocket envelope around a TableReply. */
@@ -120,8 +132,8 @@ function encodeReply(flows: readonly Flow[], status = 200): Uint8Array {
 
 /**
  * Answers an analyzer's Flow/TableQuery: the table flows of every running capture that match its
- * SearchQuery's Filter, as one FlowSet in a TableReply (what a Skydive agent answers; sort, dedup
- * and paging are left to the analyzer, which merges the agents' answers). A reply over `maxBytes`
+ * SearchQuery's Filter, sorted, deduplicated and paged as the query asks (applySearchQuery, as a
+ * Skydive agent does), as one FlowSet in a TableReply. A reply over `maxBytes`
  * (the analyzer's WebSocket limit, analyzer.max_body_size: it would close the link) keeps only as
  * many flows as fit, with TableReply.Status 206 so that our analyzer tells the user (Skydive's
  * ignores it); the rest are counted in `flowsTruncated` and named in `error`.
@@ -133,10 +145,11 @@ export function answerTableQuery(
   maxBytes = Number.POSITIVE_INFINITY,
 ): { status: number; reply: Uint8Array; error?: string } {
   let filter: FilterNode | undefined;
+  let query: SearchQuery | undefined;
   try {
     if (msg.Type !== FlowMessageType.TableQuery)
       throw new Error(`unknown Flow message type '${msg.Type}'`);
-    filter = tableQueryFilter(msg.Obj);
+    ({ filter, query } = tableQuery(msg.Obj));
   } catch (err) {
     stats.rejected++;
     const reply = encodeTableReply({ Status: 400, FlowSetBytes: [] });
@@ -146,7 +159,8 @@ export function answerTableQuery(
   stats.queries++;
   stats.flowsScanned += r.scanned;
   stats.capturesSkipped += r.capturesSkipped;
-  let flows = r.flows;
+  const matched = applySearchQuery(r.flows, query);
+  let flows = matched;
   let reply = encodeReply(flows);
   const limit = maxBytes - ENVELOPE_BYTES;
   while (reply.length > limit && flows.length > 0) {
@@ -158,11 +172,11 @@ export function answerTableQuery(
     reply = encodeReply(flows, REPLY_PARTIAL);
   }
   stats.flowsSent += flows.length;
-  if (flows.length === r.flows.length) return { status: 200, reply };
+  if (flows.length === matched.length) return { status: 200, reply };
   stats.repliesTruncated++;
-  stats.flowsTruncated += r.flows.length - flows.length;
+  stats.flowsTruncated += matched.length - flows.length;
   const error =
-    `flow table reply truncated to ${flows.length} of ${r.flows.length} matching flows ` +
+    `flow table reply truncated to ${flows.length} of ${matched.length} matching flows ` +
     `to fit analyzer.max_body_size (${maxBytes} bytes)`;
   return { status: 200, reply, error };
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The agent's answer to Flow/TableQuery (§2.12) on a real CaptureManager: only the flows matching
-// the SearchQuery's filter go back (raw packets with them), tables excluded by their node TID are
-// not read, malformed queries get 400 and are counted, a JSON-envelope query works too.
+// the SearchQuery's filter go back (raw packets with them), sorted, deduplicated and paged as it
+// asks; tables excluded by their node TID are not read, malformed queries get 400 and are counted,
+// a JSON-envelope query works too.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import pino from 'pino';
@@ -165,6 +166,26 @@ describe('agent TableQuery answer', () => {
       const tiny = s.ask(s.query(), 'TableQuery', 10);
       assert.equal(tiny.flows.length, 0, 'nothing fits: an empty FlowSet');
       assert.equal(s.stats.flowsTruncated, 12 - r.flows.length + 12);
+    } finally {
+      await s.m.close();
+    }
+  });
+
+  it('sorts, dedups and pages as the SearchQuery asks, from protobuf bytes', async () => {
+    const s = await setup();
+    try {
+      const bytes = (Query: object) => encodeTableQuery({ Type: 'SearchQuery', Query });
+      const top = s.ask(
+        bytes({ Sort: true, SortBy: 'Start', SortOrder: 2, PaginationRange: { From: 0, To: 3 } }),
+      );
+      assert.equal(top.status, 200);
+      assert.deepEqual(
+        top.flows.map((f) => f.Start),
+        [1006, 1005, 1004],
+      );
+      const one = s.ask(bytes({ Dedup: true, DedupBy: 'NodeTID' }));
+      assert.deepEqual(one.flows.map((f) => f.NodeTID).sort(), ['tid-a', 'tid-b']);
+      assert.equal(s.stats.flowsSent, 3 + 2, 'only what the query kept is sent');
     } finally {
       await s.m.close();
     }
