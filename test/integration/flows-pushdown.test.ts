@@ -182,6 +182,8 @@ describe('live Flows() filter push-down', SUITE, () => {
       scrape,
       /^skydive_flow_live_query_partial_total\{reason="no_answer",service="analyzer"\} 0$/m,
     );
+    const flowStatus = (await client.status()) as { Flows: { LiveQueryPartial: unknown } };
+    assert.deepEqual(flowStatus.Flows.LiveQueryPartial, { truncated: 1, no_answer: 0, refused: 0 });
     const st = big.captures.tableQueryStats();
     assert.equal(st.repliesTruncated, 1);
     assert.equal(st.flowsTruncated, 2000 - count);

@@ -359,6 +359,8 @@ export class FlowServices {
       Agents: [...(this.agentRoute?.peers().keys() ?? [])],
       UDP: this.udp?.address ?? '',
       OnDemand: this.ondemand?.stats,
+      // live queries answered with an agent's part cut, missing or refused, by cause
+      LiveQueryPartial: { ...this.partial },
     };
   }
 
